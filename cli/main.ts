@@ -1,0 +1,29 @@
+/**
+ * The `logsleuth` command. Each sub-command lives in cli/commands/; this file only wires them up
+ * and turns errors into one readable line (a stack trace only with --debug).
+ */
+import { Command, CommanderError } from 'commander';
+import { LogsleuthError } from '../shared/errors.ts';
+import { templatesCommand } from './commands/templates.ts';
+
+/** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('logsleuth')
+    .description('Find what is not normal in your logs, with the whole session around it.')
+    .option('--debug', 'show stack traces for errors')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  program.addCommand(templatesCommand());
+
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const debug = program.opts<{ debug?: boolean }>().debug || argv.includes('--debug');
+    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+    else if (error instanceof LogsleuthError) process.stderr.write(`logsleuth: ${error.message}\n`);
+    else process.stderr.write(`logsleuth: unexpected error: ${(error as Error).message} (run with --debug for details)\n`);
+    return 1;
+  }
+}

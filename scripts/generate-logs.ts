@@ -1,0 +1,25 @@
+/**
+ * Writes the committed sample scenarios under events/logs/ (deterministic: re-running changes nothing).
+ *   npx tsx scripts/generate-logs.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateLogLines, type InjectedIncident } from './lib/microservice-logs.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'events', 'logs');
+mkdirSync(root, { recursive: true });
+
+const scenarios = [
+  { file: 'baseline.jsonl', seed: 1, incidents: [] },
+  { file: 'clean.jsonl', seed: 2, incidents: [] },
+  { file: 'incident.jsonl', seed: 3, incidents: ['duration-spike', 'cascade-failure', 'new-error-template', 'systemic-shift'] },
+] as const;
+
+for (const scenario of scenarios) {
+  const injected: InjectedIncident[] = [];
+  const lines = [...generateLogLines({ seed: scenario.seed, sessions: 2000, incidents: [...scenario.incidents] }, injected)];
+  writeFileSync(join(root, scenario.file), lines.join('\n') + '\n');
+  const summary = injected.map((i) => ({ ...i, lines: i.lines.length > 5 ? `${i.lines.length} lines from ${i.lines[0]}` : i.lines }));
+  console.log(`${scenario.file}: ${lines.length} lines`, summary.length ? JSON.stringify(summary) : '');
+}

@@ -1,0 +1,164 @@
+/**
+ * Training stage: one streaming pass mines templates and accumulates per-template statistics
+ * and per-session counters; then the template and session forests are fitted.
+ * Same function for the CLI and the training Lambda.
+ */
+import { Baseline } from '../baseline/baseline.ts';
+import { TemplateStats } from '../baseline/template-stats.ts';
+import { sessionIdFromMessage } from '../detect/session-id.ts';
+import { SessionTracker } from '../detect/session-tracker.ts';
+import { sessionFeatures, signatureOf } from '../detect/session-features.ts';
+import { shapeOf, templateDeviation, TEMPLATE_FEATURES, WindowShape } from '../detect/template-features.ts';
+import { trainForest, type ForestModel } from '../forest/index.ts';
+import type { LogRecord } from '../ingest/record.ts';
+import { sealModel, type Model } from '../model/model.ts';
+import { createRandom } from '../random.ts';
+import { TemplateMiner } from '../templates/index.ts';
+
+export interface TrainOptions {
+  seed?: number;
+  /** Expected share of outliers in the baseline; sets the forests' thresholds (default 0.05). */
+  contamination?: number;
+  /** Takes a session id out of messages that have none in their fields. */
+  sessionRegex?: RegExp;
+  /** Most session vectors kept for the session forest (a seeded reservoir sample; default 20 000). */
+  maxSessionSamples?: number;
+  /** Records per baseline window whose template changes train the template forest (default 1000). */
+  windowRecords?: number;
+}
+
+/** Fewer template-window rows or sessions than this and the forest would only learn noise: it is left out. */
+const MIN_TEMPLATE_ROWS = 30;
+const MIN_SESSIONS_FOR_FOREST = 50;
+const MAX_SIGNATURES = 50_000;
+const MAX_TEMPLATE_ROWS = 10_000;
+/** A template needs this many records in a window, and this many before it, for its change to be meaningful. */
+const MIN_WINDOW_COUNT = 10;
+const MIN_PRIOR_COUNT = 50;
+
+export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: TrainOptions = {}): Promise<Model> {
+  const seed = options.seed ?? 42;
+  const contamination = options.contamination ?? 0.05;
+  const miner = new TemplateMiner();
+  const statsByCluster: TemplateStats[] = [];
+  const sessions = new SessionTracker();
+  const sources = new Set<string>();
+  const fillSession = options.sessionRegex ? sessionIdFromMessage(options.sessionRegex) : undefined;
+  const windowRecords = options.windowRecords ?? 1000;
+  const templateRows = new Reservoir<{ cluster: number; features: number[] }>(MAX_TEMPLATE_ROWS, seed ^ 0x7e3);
+  let windowShapes: WindowShape[] = [];
+  let ordinal = 0;
+
+  for await (const batch of batches) {
+    for (const record of batch) {
+      fillSession?.(record);
+      const cluster = miner.add(record.message);
+      (statsByCluster[cluster] ??= new TemplateStats()).add(record);
+      (windowShapes[cluster] ??= new WindowShape()).add(record.durationMs, record.level === 'WARN' || record.level === 'ERROR' || record.level === 'FATAL');
+      if (record.sessionId !== undefined) sessions.add(record.sessionId, ordinal, cluster, record.level, record.timestamp);
+      sources.add(record.source);
+      ordinal++;
+      if (ordinal % windowRecords === 0) {
+        // How much each template's window differs from everything before it: the normal wobble.
+        windowShapes.forEach((shape, c) => {
+          const prior = statsByCluster[c]!;
+          if (shape.count >= MIN_WINDOW_COUNT && prior.count - shape.count >= MIN_PRIOR_COUNT) {
+            templateRows.offer({ cluster: c, features: templateDeviation(shape, windowRecords, shapeOf(prior), ordinal) });
+          }
+        });
+        windowShapes = [];
+      }
+    }
+  }
+
+  // Clusters are final only now: key everything by the final template ids.
+  const baseline = new Baseline();
+  const vocabulary: string[] = [];
+  const column = new Map<string, number>();
+  const columnOfCluster = statsByCluster.map((stats, cluster) => {
+    const id = miner.templateId(cluster);
+    baseline.mergeTemplate(id, stats);
+    if (!column.has(id)) {
+      column.set(id, vocabulary.length);
+      vocabulary.push(id);
+    }
+    return column.get(id)!;
+  });
+
+  const rows = templateRows.items;
+  const templateForest = rows.length >= MIN_TEMPLATE_ROWS ? trainForest(rows.map((r) => r.features), { seed, contamination, featureNames: TEMPLATE_FEATURES }) : undefined;
+  const baselineTemplateScores = templateForest ? ownBaselineScores(templateForest, rows, vocabulary, columnOfCluster) : {};
+
+  const { rows: sessionRows, signatures } = sampleSessions(sessions, columnOfCluster, vocabulary.length, seed, options.maxSessionSamples ?? 20_000);
+  const sessionForest = sessionRows.length >= MIN_SESSIONS_FOR_FOREST ? trainForest(sessionRows, { seed: seed + 1, contamination }) : undefined;
+
+  return sealModel({
+    seed,
+    miner,
+    baseline,
+    vocabulary,
+    ...(templateForest && { templateForest }),
+    baselineTemplateScores,
+    ...(sessionForest && { sessionForest }),
+    sessionSignatures: signatures,
+    training: { records: ordinal, sessions: sessions.sessions.size, sources: [...sources].sort() },
+  });
+}
+
+/**
+ * A template's "own baseline score": the median forest score of its own baseline windows, so a
+ * template that always wobbles a lot is judged against its usual wobble. Templates without windows
+ * get the score of the zero vector (exactly like the baseline).
+ */
+function ownBaselineScores(forest: ForestModel, rows: { cluster: number; features: number[] }[], vocabulary: string[], columnOfCluster: number[]): Record<string, number> {
+  const byTemplate = new Map<string, number[]>();
+  for (const row of rows) {
+    const id = vocabulary[columnOfCluster[row.cluster]!]!;
+    byTemplate.set(id, [...(byTemplate.get(id) ?? []), forest.score(row.features)]);
+  }
+  const zero = forest.score(TEMPLATE_FEATURES.map(() => 0));
+  return Object.fromEntries(vocabulary.map((id) => {
+    const scores = (byTemplate.get(id) ?? []).sort((a, b) => a - b);
+    return [id, scores.length ? scores[Math.floor(scores.length / 2)]! : zero];
+  }));
+}
+
+/** A seeded reservoir sample: memory stays bounded however long the input. */
+class Reservoir<T> {
+  readonly items: T[] = [];
+  private seen = 0;
+  private readonly random: () => number;
+  constructor(private readonly limit: number, seed: number) {
+    this.random = createRandom(seed);
+  }
+  offer(item: T): void {
+    this.seen++;
+    if (this.items.length < this.limit) this.items.push(item);
+    else {
+      const slot = Math.floor(this.random() * this.seen);
+      if (slot < this.limit) this.items[slot] = item;
+    }
+  }
+}
+
+/**
+ * Session vectors for the forest: a seeded reservoir sample (memory stays bounded with millions of
+ * sessions), plus how often each exact template mix occurred, so detection can tell a rare mix
+ * from a common one that the forest merely finds isolated.
+ */
+function sampleSessions(tracker: SessionTracker, columnOfCluster: number[], width: number, seed: number, limit: number) {
+  const rows = new Reservoir<number[]>(limit, seed ^ 0x5e55);
+  const signatures: Record<string, number> = {};
+  let distinct = 0;
+  for (const counter of tracker.sessions.values()) {
+    const remapped = { ...counter, counts: counter.counts.map((value, i) => (i % 2 === 0 ? columnOfCluster[value]! : value)) };
+    const vector = tracker.vector(remapped, width);
+    const signature = signatureOf(vector);
+    // Bounded: past MAX_SIGNATURES distinct mixes, only mixes already known are counted.
+    if (signature in signatures || distinct++ < MAX_SIGNATURES) signatures[signature] = (signatures[signature] ?? 0) + 1;
+    rows.offer(sessionFeatures(vector));
+  }
+  // Only common mixes matter to detection; one-offs would just bloat the model.
+  for (const [signature, count] of Object.entries(signatures)) if (count < 3) delete signatures[signature];
+  return { rows: rows.items, signatures };
+}
