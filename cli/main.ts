@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { LogsleuthError } from '../shared/errors.ts';
+import { analyzeCommand, detectCommand, trainCommand } from './commands/analyze.ts';
 import { templatesCommand } from './commands/templates.ts';
 
 /** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. */
@@ -13,6 +14,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--debug', 'show stack traces for errors')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
+  program.addCommand(analyzeCommand());
+  program.addCommand(trainCommand());
+  program.addCommand(detectCommand());
   program.addCommand(templatesCommand());
 
   try {

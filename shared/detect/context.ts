@@ -28,6 +28,16 @@ interface SessionSample { total: number; seen: number; warnKept: number; logs: C
 interface PendingWindow { centre: number; logs: ContextLog[]; remaining: number }
 interface Recent { ordinal: number; record: LogRecord }
 
+/** A collector's state in plain data, to continue a second pass in another process. */
+export interface ContextCollectorState {
+  plan: { sessions: [string, { total: number }][]; windows: number[]; anomalous: number[]; anchors: number[]; maxSessionLogs: number; windowRadius: number };
+  sessions: [string, SessionSample][];
+  windows: [number, ContextLog[]][];
+  anchors: [number, { log: ContextLog; sessionId?: string }][];
+  recent: [string, Recent[]][];
+  pending: [string, { centre: number; remaining: number }[]][];
+}
+
 export class ContextCollector {
   private readonly sessions = new Map<string, SessionSample>();
   private readonly windows = new Map<number, ContextLog[]>();
@@ -41,6 +51,39 @@ export class ContextCollector {
     this.maxSessionLogs = plan.maxSessionLogs ?? 200;
     this.radius = plan.windowRadius ?? 10;
     for (const [id, { total }] of plan.sessions) this.sessions.set(id, { total, seen: 0, warnKept: 0, logs: [] });
+  }
+
+  /** Everything collected so far, as plain data. */
+  toJSON(): ContextCollectorState {
+    return {
+      plan: {
+        sessions: [...this.plan.sessions], windows: [...this.plan.windows], anomalous: [...this.plan.anomalous], anchors: [...this.plan.anchors],
+        maxSessionLogs: this.maxSessionLogs, windowRadius: this.radius,
+      },
+      sessions: [...this.sessions],
+      windows: [...this.windows],
+      anchors: [...this.anchors],
+      recent: [...this.recentBySource],
+      pending: [...this.pendingBySource].map(([source, list]) => [source, list.map(({ centre, remaining }) => ({ centre, remaining }))]),
+    };
+  }
+
+  /** Continues from {@link toJSON} output. */
+  static fromJSON(state: ContextCollectorState, templateOf: (message: string) => string | undefined): ContextCollector {
+    const { plan } = state;
+    const collector = new ContextCollector(
+      { sessions: new Map(plan.sessions), windows: new Set(plan.windows), anomalous: new Set(plan.anomalous), anchors: new Set(plan.anchors), maxSessionLogs: plan.maxSessionLogs, windowRadius: plan.windowRadius },
+      templateOf,
+    );
+    for (const [id, sample] of state.sessions) collector.sessions.set(id, sample);
+    for (const [ordinal, logs] of state.windows) collector.windows.set(ordinal, logs);
+    for (const [ordinal, anchor] of state.anchors) collector.anchors.set(ordinal, anchor);
+    for (const [source, recent] of state.recent) collector.recentBySource.set(source, recent);
+    // A pending window shares its log list with the finished-window map, as before the checkpoint.
+    for (const [source, list] of state.pending) {
+      collector.pendingBySource.set(source, list.map(({ centre, remaining }) => ({ centre, remaining, logs: collector.windows.get(centre)! })));
+    }
+    return collector;
   }
 
   /** Feed every record of the input, in input order, with its ordinal. */

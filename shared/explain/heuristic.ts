@@ -19,8 +19,10 @@ const WARN_PLUS = new Set(['WARN', 'ERROR', 'FATAL']);
 export function explainHeuristically(anomaly: Anomaly): Explanation {
   const logs = anomaly.context.logs;
   const anomalyIndex = Math.max(0, logs.findIndex((log) => log.anomalous));
-  const trigger = findTrigger(logs, anomalyIndex);
-  const chain = trigger ? logs.slice(logs.indexOf(trigger) + 1).filter((log) => isTrouble(log) || log.anomalous).slice(0, 6) : [];
+  const service = logs[anomalyIndex]?.service;
+  const related = anomaly.context.contextType === 'WINDOW' && service ? (log: ContextLog) => log.service === service : () => true;
+  const trigger = findTrigger(logs, anomalyIndex, related);
+  const chain = trigger ? logs.slice(logs.indexOf(trigger) + 1).filter((log) => related(log) && (isTrouble(log) || log.anomalous)).slice(0, 6) : [];
   const cause = trigger ? CAUSES.find((c) => c.pattern.test(trigger.message)) : undefined;
   const evidence = [...new Set([trigger, ...chain, logs[anomalyIndex]].filter((l): l is ContextLog => !!l).map((l) => l.line))].sort((a, b) => a - b);
 
@@ -42,13 +44,18 @@ export function explainHeuristically(anomaly: Anomaly): Explanation {
   };
 }
 
+/** A record that reports a problem: WARN or worse, or (when it has no level at all) failure words. */
 function isTrouble(log: ContextLog): boolean {
-  return WARN_PLUS.has(log.level ?? '') || CAUSES.some((c) => c.pattern.test(log.message));
+  return log.level ? WARN_PLUS.has(log.level) : CAUSES.some((c) => c.pattern.test(log.message));
 }
 
-/** The first troubled record at or before the anomaly; else the first troubled record at all. */
-function findTrigger(logs: ContextLog[], anomalyIndex: number): ContextLog | undefined {
-  return logs.slice(0, anomalyIndex + 1).find(isTrouble) ?? logs.find(isTrouble);
+/**
+ * The first troubled record at or before the anomaly; else the first troubled record at all.
+ * A window mixes unrelated requests, so there only the anomalous record's own service counts.
+ */
+function findTrigger(logs: ContextLog[], anomalyIndex: number, related: (log: ContextLog) => boolean): ContextLog | undefined {
+  const candidates = (log: ContextLog) => isTrouble(log) && related(log);
+  return logs.slice(0, anomalyIndex + 1).find(candidates) ?? logs.find(candidates);
 }
 
 function describe(log: ContextLog): string {

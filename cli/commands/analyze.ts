@@ -1,0 +1,105 @@
+/**
+ * `train`, `detect` and `analyze` (= train + detect + explain): the same pipeline stages the
+ * Lambdas run, bound to local files.
+ */
+import { Command } from 'commander';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stableId } from '../../shared/hash.ts';
+import { explainAll, heuristicExplainer } from '../../shared/explain/explainer.ts';
+import type { Model } from '../../shared/model/model.ts';
+import { detectAnomalies, type DetectionResult } from '../../shared/pipeline/detect.ts';
+import { trainModel } from '../../shared/pipeline/train.ts';
+import { assertSomethingRead, describeProblems, openLocalInputs, type LocalInputs } from '../input.ts';
+import { loadModel, saveModel } from '../model-files.ts';
+import { ingestOptions, numberOption, sessionRegex, withInputOptions, type InputFlags } from '../options.ts';
+import { printResult, resultDocument } from '../output/result.ts';
+
+interface TrainFlags extends InputFlags { seed: number; contamination: number }
+interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; top: number; maxAnomalies: number }
+
+const withTrainOptions = (command: Command) =>
+  withInputOptions(command)
+    .addOption(numberOption('--seed <n>', 'seed of every random choice (same seed, same model)', 42, 0, 2 ** 31))
+    .addOption(numberOption('--contamination <share>', 'expected share of outliers in the baseline', 0.05, 0.001, 0.5));
+
+const withDetectOptions = (command: Command) =>
+  withTrainOptions(command)
+    .addOption(numberOption('--z <score>', 'robust z-score (log space) for a duration spike', 5, 1, 100))
+    .addOption(numberOption('--max-anomalies <n>', 'most anomalies reported', 100, 1, 10_000))
+    .addOption(numberOption('--top <n>', 'anomalies shown in detail', 3, 0, 100))
+    .option('--json', 'print the result as one JSON object')
+    .option('--out <dir>', 'also write the result to <dir>/results.json');
+
+export function trainCommand(): Command {
+  return withTrainOptions(new Command('train'))
+    .description('learn what normal looks like from baseline logs and save the model')
+    .argument('<paths...>', 'baseline log files, archives or directories')
+    .requiredOption('--out <model-dir>', 'directory to write model.json to')
+    .action(async (paths: string[], flags: TrainFlags & { out: string }) => {
+      const started = Date.now();
+      const { model, inputs } = await train(paths, flags);
+      const path = await saveModel(flags.out, model);
+      process.stdout.write(`trained model ${model.id} on ${inputs.report.summary()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
+        `${model.vocabulary.length} templates, ${model.training.sessions} sessions; template forest ${model.templateForest ? 'on' : 'off (too little data)'}, session forest ${model.sessionForest ? 'on' : 'off (too few sessions)'}\nsaved to ${path}\n`);
+    });
+}
+
+export function detectCommand(): Command {
+  return withDetectOptions(new Command('detect'))
+    .description('find anomalies in logs against a trained model')
+    .argument('<paths...>', 'log files, archives or directories')
+    .requiredOption('--model <model-dir>', 'directory with model.json (from `logsleuth train`)')
+    .action(async (paths: string[], flags: DetectFlags & { model: string }) => {
+      const model = await loadModel(flags.model);
+      await detectAndReport(paths, model, flags, `model ${model.id} from ${flags.model}`);
+    });
+}
+
+export function analyzeCommand(): Command {
+  return withDetectOptions(new Command('analyze'))
+    .description('train on a baseline, detect anomalies in the input, explain them (offline)')
+    .argument('<paths...>', 'log files, archives or directories to analyse')
+    .option('--baseline <paths...>', 'logs of normal operation to learn from (default: the input itself)')
+    .action(async (paths: string[], flags: DetectFlags & { baseline?: string[] }) => {
+      const baselinePaths = flags.baseline ?? paths;
+      const { model } = await train(baselinePaths, flags);
+      const note = flags.baseline
+        ? `baseline ${baselinePaths.join(', ')} (${model.training.records.toLocaleString('en')} records)`
+        : 'no --baseline: trained on the input itself, so only outliers within it can be found (a failure present throughout looks normal)';
+      await detectAndReport(paths, model, flags, note);
+    });
+}
+
+async function train(paths: string[], flags: TrainFlags): Promise<{ model: Model; inputs: LocalInputs }> {
+  const inputs = await openLocalInputs(paths, ingestOptions(flags));
+  const regex = sessionRegex(flags);
+  const model = await trainModel(inputs.records(), { seed: flags.seed, contamination: flags.contamination, ...(regex && { sessionRegex: regex }) });
+  for (const line of describeProblems(inputs.report)) process.stderr.write(`baseline: ${line}\n`);
+  assertSomethingRead(inputs.report);
+  return { model, inputs };
+}
+
+async function detectAndReport(paths: string[], model: Model, flags: DetectFlags, modelNote: string): Promise<void> {
+  const started = Date.now();
+  const local = await openLocalInputs(paths, ingestOptions(flags));
+  const regex = sessionRegex(flags);
+  // The run id names the model and the inputs (names and sizes), so re-running gives the same ids.
+  const runId = stableId('r', model.id, flags.z, ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`));
+  const detection: DetectionResult = await detectAnomalies(model, () => local.records(), {
+    runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }),
+  });
+  const anomalies = await explainAll(detection.anomalies, heuristicExplainer);
+  const result = resultDocument({ ...detection, anomalies }, local.report, modelNote, (Date.now() - started) / 1000);
+
+  if (flags.out) {
+    await mkdir(flags.out, { recursive: true });
+    await writeFile(join(flags.out, 'results.json'), JSON.stringify(result, null, 2));
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
+    printResult(result, flags.top);
+  }
+  assertSomethingRead(local.report);
+}

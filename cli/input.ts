@@ -1,0 +1,44 @@
+/**
+ * Local inputs for the commands: walks the paths once, then streams records as often as a stage
+ * needs (detection reads twice). Problems are counted on the first pass only.
+ */
+import { ingest, IngestReport, type IngestOptions, type InputObject, type LogRecord } from '../shared/ingest/index.ts';
+import { UserInputError } from '../shared/errors.ts';
+import { fsInputs } from './adapters/fs-input.ts';
+
+export interface LocalInputs {
+  inputs: InputObject[];
+  report: IngestReport;
+  /** Records in input order; the first call fills `report`, later calls report into a scratch report. */
+  records(): AsyncIterable<LogRecord[]>;
+}
+
+export async function openLocalInputs(paths: string[], options: IngestOptions): Promise<LocalInputs> {
+  const report = new IngestReport();
+  const inputs: InputObject[] = [];
+  for await (const input of fsInputs(paths, report)) inputs.push(input);
+  let passes = 0;
+  return {
+    inputs,
+    report,
+    records: () => ingest(inputs, options, passes++ === 0 ? report : new IngestReport(0)),
+  };
+}
+
+/** One line per problem a person should read, then how many more of each kind were not shown. */
+export function describeProblems(report: IngestReport): string[] {
+  const lines = report.problems.map((p) => `${p.source}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+  for (const [kind, count] of Object.entries(report.counts)) {
+    const shown = report.problems.filter((p) => p.kind === kind).length;
+    if (count > shown) lines.push(`… and ${count - shown} more ${kind} problem(s) not shown`);
+  }
+  return lines;
+}
+
+/** Nothing could be read at all (every path missing, unreadable or not a log file). */
+export function assertSomethingRead(report: IngestReport): void {
+  const usable = report.sourcesRead - report.counts.binary;
+  if (report.records === 0 && usable <= 0 && report.sourcesFailed + report.counts.binary > 0) {
+    throw new UserInputError('no input could be read (see the problems above)');
+  }
+}

@@ -1,0 +1,51 @@
+/** Options several commands share, defined once so they read the same everywhere. */
+import { Command, Option } from 'commander';
+import { UserInputError } from '../shared/errors.ts';
+import type { IngestOptions } from '../shared/ingest/index.ts';
+
+export interface InputFlags {
+  format?: string;
+  sessionField?: string[];
+  sessionRegex?: string;
+  messageField?: string[];
+  durationField?: string[];
+}
+
+/** Adds the options that say how to read the inputs. */
+export function withInputOptions(command: Command): Command {
+  return command
+    .option('--format <format>', "plain-text header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
+    .option('--session-field <name...>', 'session id fields in priority order (default: correlation_id, request_id, trace_id, …)')
+    .option('--session-regex <regex>', "take the session id from the message, e.g. 'blk_-?\\d+'")
+    .option('--message-field <name...>', 'message fields in priority order (default: message, msg, log, …)')
+    .option('--duration-field <name...>', 'duration fields in ms, e.g. took_ms (default: duration_ms, latency_ms, …)');
+}
+
+export function ingestOptions(flags: InputFlags): IngestOptions {
+  return {
+    ...(flags.format !== undefined && { format: flags.format }),
+    ...(flags.sessionField && { sessionFields: flags.sessionField }),
+    fields: {
+      ...(flags.messageField && { message: flags.messageField }),
+      ...(flags.durationField && { duration: flags.durationField }),
+    },
+  };
+}
+
+export function sessionRegex(flags: InputFlags): RegExp | undefined {
+  if (flags.sessionRegex === undefined) return undefined;
+  try {
+    return new RegExp(flags.sessionRegex);
+  } catch (error) {
+    throw new UserInputError(`--session-regex is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** A number option with bounds, rejected with a clear message. */
+export function numberOption(flags: string, description: string, defaultValue: number, min: number, max: number): Option {
+  return new Option(flags, description).default(defaultValue).argParser((value) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max) throw new UserInputError(`${flags.split(' ')[0]} must be a number between ${min} and ${max}, got "${value}"`);
+    return parsed;
+  });
+}

@@ -1,0 +1,76 @@
+/** The analysis result: the JSON document (`--json`, `--out`) and its human rendering. */
+import type { Anomaly } from '../../shared/detect/types.ts';
+import type { IngestProblem, IngestReport } from '../../shared/ingest/index.ts';
+import type { DetectionResult } from '../../shared/pipeline/detect.ts';
+import { renderTable } from './table.ts';
+
+export interface ResultDocument extends DetectionResult {
+  malformed: number;
+  bytes: number;
+  seconds: number;
+  model: string;
+  inputs: { read: number; failed: number };
+  problemCounts: Record<string, number>;
+  /** The first problems of each kind (missing, unreadable, malformed lines…), with their reasons. */
+  problems: IngestProblem[];
+}
+
+export function resultDocument(detection: DetectionResult, report: IngestReport, model: string, seconds: number): ResultDocument {
+  const { runId, records, anomalies, ...rest } = detection;
+  // runId, records, malformed and anomalies first: the order the README documents.
+  return {
+    runId, records, malformed: report.counts.malformed, anomalies, ...rest,
+    bytes: report.bytes, seconds: Math.round(seconds * 1000) / 1000, model,
+    inputs: { read: report.sourcesRead, failed: report.sourcesFailed },
+    problemCounts: Object.fromEntries(Object.entries(report.counts).filter(([, n]) => n > 0)),
+    problems: report.problems,
+  };
+}
+
+export function printResult(result: ResultDocument, detailed: number): void {
+  const out: string[] = [];
+  const mbps = result.bytes / 1e6 / Math.max(result.seconds, 0.001);
+  out.push(`${result.records.toLocaleString('en')} records (${(result.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s), ${result.malformed} malformed, ` +
+    `${result.knownTemplates} known + ${result.newTemplates} new templates, ${result.sessions.toLocaleString('en')} sessions`);
+  out.push(`model: ${result.model}`);
+  const counts = Object.entries(result.countsByType).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${type}`);
+  out.push(`findings: ${counts.length ? counts.join(', ') : 'none'}${result.anomalies.length < Object.values(result.countsByType).reduce((a, b) => a + b, 0) ? ` (strongest ${result.anomalies.length} kept; spikes grouped per template)` : ''}`);
+  if (result.records === 0) out.push('the input holds no log records');
+  if (result.anomalies.length > 0) {
+    out.push('');
+    out.push(renderTable(
+      [{ header: '#', align: 'right' }, { header: 'score', align: 'right' }, { header: 'type' }, { header: 'where', max: 40 }, { header: 'session', max: 16 }, { header: 'count', align: 'right' }, { header: 'template', max: 70 }],
+      result.anomalies.slice(0, 20).map((a, i) => [String(i + 1), a.score.toFixed(2), a.type, where(a), a.sessionId ?? '-', String(a.count), a.template || '(session)']),
+    ));
+    if (result.anomalies.length > 20) out.push(`… ${result.anomalies.length - 20} more (--json for all)`);
+  }
+  result.anomalies.slice(0, detailed).forEach((a, i) => out.push('', ...detail(a, i + 1)));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function where(a: Anomaly): string {
+  return a.line === null ? '-' : `${a.source}:${a.line}`;
+}
+
+function detail(a: Anomaly, rank: number): string[] {
+  const lines = [`── ${rank}. ${a.type} (score ${a.score.toFixed(2)}) at ${where(a)}${a.sessionId ? `, session ${a.sessionId}` : ''}`];
+  for (const reason of a.reasons) lines.push(`   ${reason.type}: ${reason.detail}`);
+  const c = a.context;
+  if (c.contextType === 'FULL_SESSION') {
+    const m = c.metrics;
+    lines.push(`   session ${c.sessionId}: ${c.totalLogsInSession} records${c.truncated ? ` (showing ${c.logs.length})` : ''}${m ? `, ${m.errors} errors${m.durationMs !== undefined ? `, ${m.durationMs} ms` : ''}` : ''}`);
+  } else if (c.contextType === 'WINDOW') lines.push(`   no session id: the ${c.logs.length} records around it`);
+  for (const log of c.logs.slice(0, 25)) {
+    const mark = log.anomalous ? '▶' : ' ';
+    lines.push(`   ${mark} ${String(log.line).padStart(7)} ${(log.level ?? '').padEnd(5)} ${(log.service ?? '').padEnd(18).slice(0, 18)} ${log.message.slice(0, 110)}${log.durationMs !== undefined ? ` (${log.durationMs} ms)` : ''}`);
+  }
+  if (c.logs.length > 25) lines.push(`     … ${c.logs.length - 25} more in --json`);
+  const e = a.explanation;
+  if (e) {
+    lines.push(`   explanation (${e.method}, confidence ${e.confidence.toFixed(2)}): ${e.summary}`);
+    lines.push(`   root cause: ${e.rootCause}`);
+    if (e.causalChain.length > 1) lines.push(`   chain: ${e.causalChain.map((s) => s.split(':')[0]).join(' → ')}`);
+    lines.push(`   next step: ${e.nextStep}`);
+  }
+  return lines;
+}

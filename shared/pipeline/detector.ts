@@ -1,0 +1,333 @@
+/**
+ * Detection as a resumable state machine, in two passes over the same input:
+ *  1. `observe` every record: match it against the model, count, keep small candidate lists
+ *     (strongest spikes per template, first lines of new templates, per-session counters);
+ *  2. `collect` every record again: fetch only the context the kept anomalies need
+ *     (their sessions, sampled when long, or ±10-record windows).
+ * Memory grows with templates and sessions' counters, never with the records. `checkpoint()` at
+ * any batch boundary and `Detector.resume()` continue elsewhere (a Lambda near its deadline):
+ * re-open the input and skip `position` records of the current phase.
+ */
+import { Baseline } from '../baseline/baseline.ts';
+import { ContextCollector, type ContextCollectorState } from '../detect/context.ts';
+import {
+  byScoreThenOrdinal, contextFor, errorBursts, keepSpike, LEVEL_RANK, mergeCandidates, noteFirstSeen,
+  sessionOutliers, spikeRule, templateOutliers, type Candidate, type FirstSeen, type Pending, type SpikeRule,
+} from '../detect/findings.ts';
+import { sessionIdFromMessage } from '../detect/session-id.ts';
+import { SessionTracker, type SessionCounter } from '../detect/session-tracker.ts';
+import type { Anomaly, AnomalyType, SessionMetrics } from '../detect/types.ts';
+import { ModelError } from '../errors.ts';
+import type { Level, LogRecord } from '../ingest/record.ts';
+import type { Model } from '../model/model.ts';
+import { TemplateMiner } from '../templates/index.ts';
+
+export interface DetectOptions {
+  /** Identifies this run; anomaly ids derive from it, so the same run id + input give the same ids. */
+  runId: string;
+  /** Robust z-score (log space) a duration must reach to be a spike (default 5). */
+  z?: number;
+  /** Baseline records with a duration a template needs before its spikes are judged (default 30). */
+  minBaselineCount?: number;
+  /** Strongest findings kept per template and type; the rest are counted (default 5). */
+  perTemplate?: number;
+  /** Most anomalies returned, strongest first (default 100). */
+  maxAnomalies?: number;
+  /** How much more anomalous than its own baseline a template must be to be a TEMPLATE_OUTLIER (default 0.05). */
+  templateMargin?: number;
+  /** Takes a session id out of messages (e.g. /blk_-?\d+/) for records whose fields have none. */
+  sessionRegex?: RegExp;
+  maxSessionLogs?: number;
+  windowRadius?: number;
+}
+
+export interface DetectionResult {
+  runId: string;
+  modelId: string;
+  records: number;
+  /** Distinct baseline templates seen, and templates new to the baseline. */
+  knownTemplates: number;
+  newTemplates: number;
+  sessions: number;
+  /** Findings per type before capping (e.g. every spike, not only the strongest kept). */
+  countsByType: Record<AnomalyType, number>;
+  anomalies: Anomaly[];
+}
+
+interface NewTemplateInfo { count: number; ordinals: number[]; sessionId?: string; worst: number }
+
+/** Pass-1 counters: everything detection learns about the input before choosing anomalies. */
+interface ObserveState {
+  current: Baseline;
+  firstSeen: Map<string, FirstSeen>;
+  spikes: Map<string, { count: number; top: Candidate[] }>;
+  newMiner: TemplateMiner;
+  newTemplates: NewTemplateInfo[];
+  sessions: SessionTracker;
+}
+
+/** What pass 2 needs: the chosen anomalies and how to fetch their context. */
+interface CollectState {
+  summary: Omit<DetectionResult, 'anomalies'>;
+  kept: Pending[];
+  metrics: Map<string, SessionMetrics>;
+  newMiner: TemplateMiner;
+  collector: ContextCollector;
+}
+
+const CHECKPOINT_VERSION = 1;
+
+export class Detector {
+  private phaseName: 'observe' | 'collect' | 'done' = 'observe';
+  private consumed = 0;
+  private records = 0;
+  private observeState?: ObserveState;
+  private collectState?: CollectState;
+  private readonly fillSession?: (record: LogRecord) => void;
+  // Per-cluster lookups, computed once: the hot loop only indexes arrays.
+  private readonly idOfCluster: string[];
+  private readonly column: Map<string, number>;
+  private readonly templateById: Map<string, string>;
+  private readonly spikeRules: (SpikeRule | undefined)[];
+  private readonly zThreshold: number;
+  private readonly perTemplate: number;
+
+  constructor(private readonly model: Model, private readonly options: DetectOptions) {
+    const { miner, baseline } = model;
+    this.idOfCluster = Array.from({ length: miner.clusterCount }, (_, c) => miner.templateId(c));
+    this.column = new Map(model.vocabulary.map((id, i) => [id, i]));
+    this.templateById = new Map(this.idOfCluster.map((id, c) => [id, miner.template(c)]));
+    this.spikeRules = this.idOfCluster.map((id) => spikeRule(baseline.get(id), options.minBaselineCount ?? 30));
+    this.zThreshold = options.z ?? 5;
+    this.perTemplate = options.perTemplate ?? 5;
+    if (options.sessionRegex) this.fillSession = sessionIdFromMessage(options.sessionRegex);
+    this.observeState = {
+      current: new Baseline(), firstSeen: new Map(), spikes: new Map(),
+      newMiner: new TemplateMiner(), newTemplates: [], sessions: new SessionTracker(),
+    };
+  }
+
+  get phase(): 'observe' | 'collect' | 'done' {
+    return this.phaseName;
+  }
+
+  /** Records consumed so far in the current phase. */
+  get position(): number {
+    return this.consumed;
+  }
+
+  /** Pass 1: feed every record of the input, in order. */
+  observe(batch: LogRecord[]): void {
+    const state = this.expect('observe', this.observeState);
+    const { miner } = this.model;
+    for (const record of batch) {
+      this.fillSession?.(record);
+      const ordinal = this.consumed++;
+      const cluster = miner.match(record.message);
+      let column = -1;
+      if (cluster >= 0) {
+        const id = this.idOfCluster[cluster]!;
+        column = this.column.get(id) ?? -1;
+        state.current.add(id, record);
+        noteFirstSeen(state.firstSeen, id, ordinal, record);
+        const rule = this.spikeRules[cluster];
+        if (rule && record.durationMs !== undefined && record.durationMs > rule.p99) {
+          const z = (Math.log1p(record.durationMs) - rule.center) / rule.scale;
+          if (z >= this.zThreshold) keepSpike(state.spikes, this.perTemplate, { id, template: this.templateById.get(id)!, z, rule, record, ordinal });
+        }
+      } else {
+        const fresh = state.newMiner.add(record.message);
+        const info = (state.newTemplates[fresh] ??= { count: 0, ordinals: [], worst: -1 });
+        info.count++;
+        if (info.ordinals.length < 3) info.ordinals.push(ordinal);
+        if (info.sessionId === undefined && record.sessionId !== undefined) info.sessionId = record.sessionId;
+        info.worst = Math.max(info.worst, record.level ? LEVEL_RANK[record.level] : -1);
+      }
+      if (record.sessionId !== undefined) state.sessions.add(record.sessionId, ordinal, column, record.level, record.timestamp);
+    }
+  }
+
+  /** Ends pass 1: runs the detectors, merges and ranks their findings, and plans pass 2. */
+  startCollecting(): void {
+    const state = this.expect('observe', this.observeState);
+    this.records = this.consumed;
+    const candidates: Candidate[] = [];
+    const countsByType: Record<AnomalyType, number> = { DURATION_SPIKE: 0, TEMPLATE_OUTLIER: 0, NEW_TEMPLATE: 0, ERROR_BURST: 0, SESSION_OUTLIER: 0 };
+    // A storm of spikes in one template is one finding: the strongest record, its runners-up as examples, the total count.
+    for (const { count, top } of state.spikes.values()) {
+      countsByType.DURATION_SPIKE += count;
+      const [strongest] = top;
+      const reason = count > 1 ? { ...strongest!.reason, detail: `${strongest!.reason.detail}; ${count} spikes in this template` } : strongest!.reason;
+      candidates.push({ ...strongest!, reason, count, exampleOrdinals: top.map((c) => c.ordinal) });
+    }
+    state.newTemplates.forEach((info, fresh) => {
+      countsByType.NEW_TEMPLATE++;
+      candidates.push(newTemplateCandidate(info, state.newMiner, fresh));
+    });
+    for (const candidate of templateOutliers(this.model, state.current, state.firstSeen, this.templateById, this.options.templateMargin ?? 0.05, state.spikes)) {
+      countsByType.TEMPLATE_OUTLIER++;
+      candidates.push(candidate);
+    }
+    for (const candidate of errorBursts(this.model.baseline, state.current, state.firstSeen, this.templateById)) {
+      countsByType.ERROR_BURST++;
+      candidates.push(candidate);
+    }
+    const sessionFindings = sessionOutliers(this.model, state.sessions);
+    countsByType.SESSION_OUTLIER = sessionFindings.length;
+
+    const merged = mergeCandidates(candidates, sessionFindings.slice(0, this.perTemplate * 4), this.options.runId);
+    const kept = merged.sort(byScoreThenOrdinal).slice(0, this.options.maxAnomalies ?? 100);
+
+    const ordinals = new Set(kept.flatMap((a) => [a.ordinal, ...(a.exampleOrdinals ?? [])]));
+    const plan = {
+      sessions: new Map<string, { total: number }>(),
+      windows: new Set<number>(),
+      anomalous: ordinals,
+      anchors: ordinals,
+      ...(this.options.maxSessionLogs !== undefined && { maxSessionLogs: this.options.maxSessionLogs }),
+      ...(this.options.windowRadius !== undefined && { windowRadius: this.options.windowRadius }),
+    };
+    const metrics = new Map<string, SessionMetrics>();
+    for (const anomaly of kept) {
+      const counter: SessionCounter | undefined = anomaly.sessionId !== undefined ? state.sessions.sessions.get(anomaly.sessionId) : undefined;
+      if (counter) {
+        plan.sessions.set(anomaly.sessionId!, { total: counter.records });
+        metrics.set(anomaly.sessionId!, state.sessions.metrics(counter));
+      } else plan.windows.add(anomaly.ordinal);
+    }
+    this.collectState = {
+      summary: {
+        runId: this.options.runId, modelId: this.model.id, records: this.records, knownTemplates: state.current.size,
+        newTemplates: state.newTemplates.length, sessions: state.sessions.sessions.size, countsByType,
+      },
+      kept, metrics, newMiner: state.newMiner,
+      collector: new ContextCollector(plan, (message) => this.templateOf(message)),
+    };
+    this.observeState = undefined;
+    this.phaseName = 'collect';
+    this.consumed = 0;
+  }
+
+  /** Pass 2: feed every record of the input again, in the same order. */
+  collect(batch: LogRecord[]): void {
+    const state = this.expect('collect', this.collectState);
+    for (const record of batch) {
+      this.fillSession?.(record);
+      state.collector.add(record, this.consumed++);
+    }
+  }
+
+  /** Ends pass 2 and returns the anomalies with their records and contexts. */
+  finish(): DetectionResult {
+    const state = this.expect('collect', this.collectState);
+    if (this.consumed !== state.summary.records) {
+      throw new ModelError(`the input changed between the two passes (${state.summary.records} records, then ${this.consumed}): run detection again`);
+    }
+    this.phaseName = 'done';
+    const { collector, metrics } = state;
+    const anomalies = state.kept.map(({ ordinal, exampleOrdinals, ...anomaly }): Anomaly => {
+      const anchor = collector.anchor(ordinal)?.log;
+      const examples = exampleOrdinals?.map((o) => collector.anchor(o)?.log).filter((l) => l !== undefined).map((l) => ({ source: l.source, line: l.line }));
+      return {
+        ...anomaly,
+        source: anchor?.source ?? null,
+        line: anchor?.line ?? null,
+        ...(anchor?.level !== undefined && { level: anchor.level }),
+        ...(anchor && { message: anchor.message }),
+        ...(anchor?.durationMs !== undefined && anomaly.durationMs === undefined && { durationMs: anchor.durationMs }),
+        ...(examples && examples.length > 1 && { examples }),
+        context: contextFor(anomaly.sessionId, ordinal, collector, metrics),
+      };
+    });
+    return { ...state.summary, anomalies };
+  }
+
+  /** The whole state as plain JSON data. */
+  checkpoint(): DetectorCheckpoint {
+    const base = { version: CHECKPOINT_VERSION, runId: this.options.runId, modelId: this.model.id, position: this.consumed };
+    if (this.phaseName === 'observe') {
+      const s = this.observeState!;
+      return {
+        ...base, phase: 'observe',
+        current: s.current.toJSON(), firstSeen: [...s.firstSeen], spikes: [...s.spikes], newMiner: s.newMiner.toJSON(),
+        newTemplates: s.newTemplates, sessions: [...s.sessions.sessions],
+      };
+    }
+    const s = this.expect('collect', this.collectState);
+    return {
+      ...base, phase: 'collect', summary: s.summary, kept: s.kept, metrics: [...s.metrics],
+      newMiner: s.newMiner.toJSON(), collector: s.collector.toJSON(),
+    };
+  }
+
+  /** Continues from a checkpoint taken with the same model and options. */
+  static resume(model: Model, options: DetectOptions, checkpoint: unknown): Detector {
+    const c = checkpoint as DetectorCheckpoint;
+    if (c?.version !== CHECKPOINT_VERSION) throw new ModelError('the detection checkpoint is from another logsleuth version: start the run again');
+    if (c.modelId !== model.id || c.runId !== options.runId) throw new ModelError(`the checkpoint belongs to run ${c.runId} with model ${c.modelId}, not ${options.runId} with ${model.id}`);
+    const detector = new Detector(model, options);
+    detector.consumed = c.position;
+    if (c.phase === 'observe') {
+      const sessions = new SessionTracker();
+      for (const [id, counter] of c.sessions) sessions.sessions.set(id, counter);
+      detector.observeState = {
+        current: Baseline.fromJSON(c.current), firstSeen: new Map(c.firstSeen), spikes: new Map(c.spikes),
+        newMiner: TemplateMiner.fromJSON(c.newMiner), newTemplates: c.newTemplates, sessions,
+      };
+      return detector;
+    }
+    const newMiner = TemplateMiner.fromJSON(c.newMiner);
+    detector.observeState = undefined;
+    detector.phaseName = 'collect';
+    detector.records = c.summary.records;
+    detector.collectState = {
+      summary: c.summary, kept: c.kept, metrics: new Map(c.metrics), newMiner,
+      collector: ContextCollector.fromJSON(c.collector, (message) => detector.templateOf(message)),
+    };
+    return detector;
+  }
+
+  /** The template id of a message: a baseline template, else a template new in this input. */
+  private templateOf(message: string): string | undefined {
+    const cluster = this.model.miner.match(message);
+    if (cluster >= 0) return this.idOfCluster[cluster];
+    const newMiner = this.collectState?.newMiner ?? this.observeState?.newMiner;
+    const fresh = newMiner ? newMiner.match(message) : -1;
+    return fresh >= 0 ? newMiner!.templateId(fresh) : undefined;
+  }
+
+  private expect<T>(phase: 'observe' | 'collect', state: T | undefined): T {
+    if (this.phaseName !== phase || !state) throw new Error(`detector is in phase ${this.phaseName}, not ${phase}`);
+    return state;
+  }
+}
+
+export type DetectorCheckpoint =
+  | {
+      version: number; runId: string; modelId: string; position: number; phase: 'observe';
+      current: ReturnType<Baseline['toJSON']>; firstSeen: [string, FirstSeen][]; spikes: [string, { count: number; top: Candidate[] }][];
+      newMiner: ReturnType<TemplateMiner['toJSON']>; newTemplates: NewTemplateInfo[]; sessions: [string, SessionCounter][];
+    }
+  | {
+      version: number; runId: string; modelId: string; position: number; phase: 'collect';
+      summary: Omit<DetectionResult, 'anomalies'>; kept: Pending[]; metrics: [string, SessionMetrics][];
+      newMiner: ReturnType<TemplateMiner['toJSON']>; collector: ContextCollectorState;
+    };
+
+function newTemplateCandidate(info: NewTemplateInfo, newMiner: TemplateMiner, fresh: number): Candidate {
+  const levelName = info.worst >= 0 ? (Object.keys(LEVEL_RANK) as Level[])[info.worst] : undefined;
+  return {
+    ordinal: info.ordinals[0]!,
+    ...(info.sessionId !== undefined && { sessionId: info.sessionId }),
+    templateId: newMiner.templateId(fresh),
+    template: newMiner.template(fresh),
+    count: info.count,
+    exampleOrdinals: info.ordinals,
+    reason: {
+      type: 'NEW_TEMPLATE',
+      score: info.worst >= LEVEL_RANK.ERROR ? 0.9 : info.worst === LEVEL_RANK.WARN ? 0.75 : 0.6,
+      detail: `${info.count} record(s) match no baseline template${levelName ? `; worst level ${levelName}` : ''}`,
+    },
+    extra: {},
+  };
+}

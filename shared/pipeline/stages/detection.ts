@@ -1,0 +1,216 @@
+/**
+ * The detection stage: one uploaded object × its source's current model → a run with its anomalies,
+ * their sessions, and one explain message per anomaly group. Same code for the detection Lambda and
+ * the CLI; I/O only through ports, time only through `now` and `remainingMs`.
+ *
+ * Ordered conditional writes instead of transactions (see docs/data-model.md):
+ *   run RUNNING (create-if-absent) → sessions → anomalies → explain messages → explainQueued → run DONE.
+ * Every write is keyed deterministically, so a redelivery that repeats any prefix of this sequence
+ * rewrites identical items; the DONE/FAILED run makes later deliveries stop at the first step.
+ */
+import type { Anomaly } from '../../detect/types.ts';
+import { LogsleuthError, ModelError } from '../../errors.ts';
+import { stableId } from '../../hash.ts';
+import { ingest, type IngestOptions } from '../../ingest/ingest.ts';
+import { IngestReport } from '../../ingest/report.ts';
+import type {
+  ContinueDetectionMessage, ExplainMessage, JobQueue, ObjectStore, ResultStore, RunCounts, RunRecord, SessionRecord, SourceObject,
+} from '../../ports.ts';
+import { Detector, type DetectionResult, type DetectOptions } from '../detector.ts';
+import { checkpointKey, classifyKey, LOGS_PREFIX, runIdFor } from './layout.ts';
+import type { ModelStore } from './model-store.ts';
+
+export interface DetectionPorts {
+  objects: ObjectStore;
+  models: ModelStore;
+  results: ResultStore;
+  explainQueue: JobQueue<ExplainMessage>;
+  /** Where a follow-up goes when the deadline is near (the detection job queue). */
+  followUps: JobQueue<ContinueDetectionMessage>;
+}
+
+/** A new object to check, or a run to continue. */
+export type DetectionJob = { kind: 'object'; key: string } | ContinueDetectionMessage;
+
+export interface DetectionContext {
+  /** Epoch ms at the start of this invocation. */
+  now: number;
+  /** Milliseconds left before the caller must stop (a Lambda's remaining time); Infinity locally. */
+  remainingMs: () => number;
+  /** Stop and checkpoint when fewer than this many ms remain (default 20 000): enough to write the checkpoint. */
+  reserveMs?: number;
+  detect?: Omit<DetectOptions, 'runId'>;
+  ingest?: IngestOptions;
+}
+
+export type DetectionOutcome =
+  | { status: 'DONE'; runId: string; counts: RunCounts; explainGroups: number }
+  | { status: 'FAILED'; runId: string; reason: string }
+  | { status: 'DUPLICATE'; runId: string; existing: RunRecord['status'] }
+  | { status: 'CONTINUED'; runId: string; continuation: number; phase: string; position: number }
+  | { status: 'IGNORED'; reason: string };
+
+const DEFAULT_RESERVE_MS = 20_000;
+const MAX_PROBLEMS_KEPT = 5;
+
+/**
+ * Runs (or continues) one detection. Permanent problems (no model, nothing readable, a damaged
+ * model) end in a FAILED run and a `FAILED` outcome; transient ones are thrown, leaving the run
+ * RUNNING for the queue's next delivery.
+ */
+export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx: DetectionContext): Promise<DetectionOutcome> {
+  const key = job.key;
+  const target = classifyKey(key);
+  if (target?.kind !== 'logs') return { status: 'IGNORED', reason: `${key} is not under ${LOGS_PREFIX}<source>/` };
+  const { source } = target;
+
+  let etag: string;
+  let size: number;
+  let modelId: string;
+  if (job.kind === 'continue-detection') {
+    ({ etag, modelId } = job);
+    size = (await ports.objects.head(key))?.size ?? 0;
+  } else {
+    const info = await ports.objects.head(key);
+    if (!info) return { status: 'IGNORED', reason: `${key} no longer exists` };
+    ({ etag, size } = info);
+    modelId = (await ports.models.current(source))?.modelId ?? 'none';
+  }
+  const runId = runIdFor(ports.objects.location, key, etag, modelId);
+  const start: Omit<RunRecord, 'status'> = { runId, source, input: { location: ports.objects.location, key, etag, size }, modelId, startedAt: ctx.now };
+  const { run } = await ports.results.startRun(start);
+  if (run.status !== 'RUNNING') return { status: 'DUPLICATE', runId, existing: run.status };
+
+  const fail = async (reason: string): Promise<DetectionOutcome> => {
+    await ports.results.failRun(start, reason, ctx.now);
+    return { status: 'FAILED', runId, reason };
+  };
+  if (modelId === 'none') return fail(`no model for source "${source}": upload a baseline to baseline/${source}/ first, then upload ${key} again`);
+
+  try {
+    const model = await ports.models.load(source, modelId);
+    const options: DetectOptions = { ...ctx.detect, runId };
+    const continuation = job.kind === 'continue-detection' ? job.continuation : 0;
+    let detector: Detector;
+    if (job.kind === 'continue-detection') {
+      const text = await ports.objects.getText(job.checkpointKey);
+      if (text === undefined) throw new ModelError(`the checkpoint ${job.checkpointKey} of run ${runId} is missing: upload ${key} again to start over`);
+      detector = Detector.resume(model, options, JSON.parse(text));
+    } else {
+      detector = new Detector(model, options);
+    }
+
+    const reserve = ctx.reserveMs ?? DEFAULT_RESERVE_MS;
+    const input = ports.objects.input(key);
+    let report = new IngestReport();
+    while (detector.phase !== 'done') {
+      report = new IngestReport();
+      const phase = detector.phase;
+      const completed = await feed(detector, input, report, ctx.ingest ?? {}, () => ctx.remainingMs() < reserve);
+      if (input.transientFailure) throw input.transientFailure;
+      if (!completed) {
+        const next = continuation + 1;
+        const checkpoint = checkpointKey(runId, next);
+        await ports.objects.put(checkpoint, JSON.stringify(detector.checkpoint()), 'application/json');
+        await ports.followUps.send([{ kind: 'continue-detection', runId, location: ports.objects.location, key, etag, source, modelId, checkpointKey: checkpoint, continuation: next }]);
+        await ports.results.noteContinuation(runId);
+        return { status: 'CONTINUED', runId, continuation: next, phase, position: detector.position };
+      }
+      if (phase === 'observe') {
+        if (report.records === 0) {
+          const why = report.problems[0]?.message ?? `${key} holds no log records`;
+          return fail(`nothing could be read from ${key}: ${why}. Upload the file again (JSON lines, text, or gz/zip/tar of them)`);
+        }
+        detector.startCollecting();
+      } else {
+        break;
+      }
+    }
+    const result = detector.finish();
+    return await store(ports, run, result, report, ctx.now);
+  } catch (error) {
+    if (error instanceof LogsleuthError && !error.retryable) return fail(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Feeds one pass of the input to the detector, skipping the records a previous invocation already
+ * consumed in this phase. Returns false when it stopped early for the deadline (at a batch boundary).
+ */
+async function feed(detector: Detector, input: SourceObject, report: IngestReport, options: IngestOptions, mustStop: () => boolean): Promise<boolean> {
+  let skip = detector.position;
+  const observe = detector.phase === 'observe';
+  for await (let batch of ingest([input], options, report)) {
+    if (skip > 0) {
+      if (batch.length <= skip) {
+        skip -= batch.length;
+        continue;
+      }
+      batch = batch.slice(skip);
+      skip = 0;
+    }
+    if (observe) detector.observe(batch);
+    else detector.collect(batch);
+    if (mustStop()) return false;
+  }
+  return true;
+}
+
+async function store(ports: DetectionPorts, run: RunRecord, result: DetectionResult, report: IngestReport, now: number): Promise<DetectionOutcome> {
+  const { runId } = run;
+  await ports.results.putSessions(run, sessionsOf(runId, result.anomalies));
+  await ports.results.putAnomalies(run, result.anomalies);
+  const groups = explainGroups(run, result.anomalies);
+  if (!run.explainQueued) {
+    await ports.explainQueue.send(groups);
+    await ports.results.markExplainQueued(runId);
+  }
+  const counts: RunCounts = {
+    records: result.records, sessions: result.sessions, anomalies: result.anomalies.length,
+    knownTemplates: result.knownTemplates, newTemplates: result.newTemplates, byType: result.countsByType, problems: report.problemCount,
+  };
+  await ports.results.finishRun(run, now, counts, report.problems.slice(0, MAX_PROBLEMS_KEPT).map((p) => p.message));
+  return { status: 'DONE', runId, counts, explainGroups: groups.length };
+}
+
+/** The sessions that FULL_SESSION anomalies point at, each stored once with the ids of its anomalies. */
+export function sessionsOf(runId: string, anomalies: Anomaly[]): SessionRecord[] {
+  const sessions = new Map<string, SessionRecord>();
+  for (const anomaly of anomalies) {
+    const { context } = anomaly;
+    if (context.contextType !== 'FULL_SESSION' || context.sessionId === undefined) continue;
+    const existing = sessions.get(context.sessionId);
+    if (existing) {
+      existing.anomalyIds.push(anomaly.id);
+      continue;
+    }
+    sessions.set(context.sessionId, {
+      runId, sessionId: context.sessionId, totalLogsInSession: context.totalLogsInSession ?? context.logs.length,
+      truncated: context.truncated, ...(context.metrics && { metrics: context.metrics }), logs: context.logs, anomalyIds: [anomaly.id],
+    });
+  }
+  return [...sessions.values()];
+}
+
+/**
+ * Anomaly groups: anomalies in the same session are explained together (they share their context
+ * and most likely their cause); an anomaly without a session is a group of its own.
+ */
+export function explainGroups(run: Pick<RunRecord, 'runId' | 'source'>, anomalies: Anomaly[]): ExplainMessage[] {
+  const groups = new Map<string, Anomaly[]>();
+  for (const anomaly of anomalies) {
+    const sessionId = anomaly.context.contextType === 'FULL_SESSION' ? anomaly.context.sessionId : undefined;
+    const groupKey = sessionId !== undefined ? `session\u0000${sessionId}` : `anomaly\u0000${anomaly.id}`;
+    groups.set(groupKey, [...(groups.get(groupKey) ?? []), anomaly]);
+  }
+  return [...groups.entries()].map(([groupKey, members]) => {
+    const sorted = [...members].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    const sessionId = sorted[0]!.context.contextType === 'FULL_SESSION' ? sorted[0]!.context.sessionId : undefined;
+    return {
+      kind: 'explain' as const, runId: run.runId, source: run.source, groupId: stableId('g', run.runId, groupKey),
+      ...(sessionId !== undefined && { sessionId }),
+      anomalyIds: sorted.map((a) => a.id), topScore: sorted[0]!.score, types: [...new Set(sorted.map((a) => a.type))],
+    };
+  }).sort((a, b) => b.topScore - a.topScore || a.groupId.localeCompare(b.groupId));
+}
