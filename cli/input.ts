@@ -2,15 +2,18 @@
  * Local inputs for the commands: walks the paths once, then streams records as often as a stage
  * needs (detection reads twice). Problems are counted on the first pass only.
  */
-import { ingest, IngestReport, type IngestOptions, type InputObject, type LogRecord } from '../shared/ingest/index.ts';
+import { ingest, IngestReport, type IngestOptions, type InputObject, type LineSelector, type LogRecord } from '../shared/ingest/index.ts';
 import { UserInputError } from '../shared/errors.ts';
 import { fsInputs } from './adapters/fs-input.ts';
 
 export interface LocalInputs {
   inputs: InputObject[];
   report: IngestReport;
-  /** Records in input order; the first call fills `report`, later calls report into a scratch report. */
-  records(): AsyncIterable<LogRecord[]>;
+  /**
+   * Records in input order; the first call fills `report`, later calls report into a scratch report.
+   * `select` reads only the lines it picks (detection's second pass).
+   */
+  records(select?: LineSelector): AsyncIterable<LogRecord[]>;
 }
 
 export async function openLocalInputs(paths: string[], options: IngestOptions): Promise<LocalInputs> {
@@ -21,13 +24,14 @@ export async function openLocalInputs(paths: string[], options: IngestOptions): 
   return {
     inputs,
     report,
-    records: () => ingest(inputs, options, passes++ === 0 ? report : new IngestReport(0)),
+    records: (select) => ingest(inputs, { ...options, ...(select && { select }) }, passes++ === 0 ? report : new IngestReport(0)),
   };
 }
 
 /** One line per problem a person should read, then how many more of each kind were not shown. */
 export function describeProblems(report: IngestReport): string[] {
-  const lines = report.problems.map((p) => `${p.source}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+  // Each message already starts with its source (and line): ingest and the adapters write it so.
+  const lines = report.problems.map((p) => p.message);
   for (const [kind, count] of Object.entries(report.counts)) {
     const shown = report.problems.filter((p) => p.kind === kind).length;
     if (count > shown) lines.push(`… and ${count - shown} more ${kind} problem(s) not shown`);

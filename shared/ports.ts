@@ -33,8 +33,11 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Every object whose key starts with `prefix`, sorted by key. */
   list(prefix: string): Promise<ObjectInfo[]>;
-  /** The object as ingest input; each `open()` reads it afresh from the start. */
-  input(key: string): SourceObject;
+  /**
+   * The object as ingest input; each `open()` reads it afresh from the start. With `etag`, reading
+   * fails (as `unreadable`) if the object was replaced meanwhile, so two passes see the same bytes.
+   */
+  input(key: string, etag?: string): SourceObject;
   /** The whole object as text, or undefined when missing. Small objects only (models, pointers, checkpoints). */
   getText(key: string): Promise<string | undefined>;
   /** Writes (overwrites) an object. */

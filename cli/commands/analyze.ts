@@ -63,7 +63,8 @@ export function analyzeCommand(): Command {
     .option('--baseline <paths...>', 'logs of normal operation to learn from (default: the input itself)')
     .action(async (paths: string[], flags: DetectFlags & { baseline?: string[] }) => {
       const baselinePaths = flags.baseline ?? paths;
-      const { model } = await train(baselinePaths, flags);
+      // Trained on the input itself, its problems are reported (and --json printed) once, by detection.
+      const { model } = await train(baselinePaths, flags, flags.baseline !== undefined);
       const note = flags.baseline
         ? `baseline ${baselinePaths.join(', ')} (${model.training.records.toLocaleString('en')} records)`
         : 'no --baseline: trained on the input itself, so only outliers within it can be found (a failure present throughout looks normal)';
@@ -71,12 +72,14 @@ export function analyzeCommand(): Command {
     });
 }
 
-async function train(paths: string[], flags: TrainFlags): Promise<{ model: Model; inputs: LocalInputs }> {
+async function train(paths: string[], flags: TrainFlags, reportProblems = true): Promise<{ model: Model; inputs: LocalInputs }> {
   const inputs = await openLocalInputs(paths, ingestOptions(flags));
   const regex = sessionRegex(flags);
   const model = await trainModel(inputs.records(), { seed: flags.seed, contamination: flags.contamination, ...(regex && { sessionRegex: regex }) });
-  for (const line of describeProblems(inputs.report)) process.stderr.write(`baseline: ${line}\n`);
-  assertSomethingRead(inputs.report);
+  if (reportProblems) {
+    for (const line of describeProblems(inputs.report)) process.stderr.write(`baseline: ${line}\n`);
+    assertSomethingRead(inputs.report);
+  }
   return { model, inputs };
 }
 
@@ -86,7 +89,7 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   const regex = sessionRegex(flags);
   // The run id names the model and the inputs (names and sizes), so re-running gives the same ids.
   const runId = stableId('r', model.id, flags.z, ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`));
-  const detection: DetectionResult = await detectAnomalies(model, () => local.records(), {
+  const detection: DetectionResult = await detectAnomalies(model, (select) => local.records(select), {
     runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }),
   });
   const anomalies = await explainAll(detection.anomalies, heuristicExplainer);
@@ -99,6 +102,8 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
+    // Nothing read: the problems above say why; an all-zero summary would only add noise.
+    assertSomethingRead(local.report);
     printResult(result, flags.top);
   }
   assertSomethingRead(local.report);

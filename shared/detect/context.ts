@@ -1,101 +1,96 @@
 /**
  * Second pass of detection: collects just the records that anomalies need as context
  * (their sessions, sampled when long, and ±radius windows for records without a session),
- * so memory grows with what is shown, never with the input.
+ * so memory grows with what is shown, never with the input. Its `select` lets ingest skip
+ * parsing every other line, which makes the second pass far cheaper than the first.
  */
+import type { LineSelector } from '../ingest/ingest.ts';
 import type { Level, LogRecord } from '../ingest/record.ts';
 import type { ContextLog } from './types.ts';
+
+/** Points at one record. */
+export interface RecordRef { source: string; line: number }
 
 export interface ContextPlan {
   /** Sessions to collect, with their true size from the first pass. */
   sessions: Map<string, { total: number }>;
-  /** Ordinals (0-based positions in input order) of records that need a window. */
-  windows: Set<number>;
-  /** Ordinals of anomalous records: always kept and marked. */
-  anomalous: Set<number>;
-  /** Ordinals whose own record is wanted (the anomalies' anchor records). */
-  anchors: Set<number>;
+  /** Records without a session that need a window around them. */
+  windows: RecordRef[];
+  /** Anomalous records: always kept, marked, and available through {@link ContextCollector.anchor}. */
+  marked: RecordRef[];
   /** Most records shown for one session (default 200). */
   maxSessionLogs?: number;
   /** Records before and after a window's centre (default 10). */
   windowRadius?: number;
 }
 
-const WARN_PLUS = new Set<Level | undefined>(['WARN', 'ERROR', 'FATAL']);
-const EDGE = 20;
-
 interface SessionSample { total: number; seen: number; warnKept: number; logs: ContextLog[] }
-interface PendingWindow { centre: number; logs: ContextLog[]; remaining: number }
-interface Recent { ordinal: number; record: LogRecord }
+interface Window { centre: number; before: ContextLog[]; centreLog?: ContextLog; after: ContextLog[] }
 
 /** A collector's state in plain data, to continue a second pass in another process. */
 export interface ContextCollectorState {
-  plan: { sessions: [string, { total: number }][]; windows: number[]; anomalous: number[]; anchors: number[]; maxSessionLogs: number; windowRadius: number };
+  plan: { sessions: [string, { total: number }][]; windows: RecordRef[]; marked: RecordRef[]; maxSessionLogs: number; windowRadius: number };
   sessions: [string, SessionSample][];
-  windows: [number, ContextLog[]][];
-  anchors: [number, { log: ContextLog; sessionId?: string }][];
-  recent: [string, Recent[]][];
-  pending: [string, { centre: number; remaining: number }[]][];
+  windows: [string, Window][];
+  anchors: [string, { log: ContextLog; sessionId?: string }][];
 }
 
+const WARN_PLUS = new Set<Level | undefined>(['WARN', 'ERROR', 'FATAL']);
+const EDGE = 20;
+const keyOf = (source: string, line: number) => `${line}\u0000${source}`;
+
 export class ContextCollector {
+  /** Tells ingest which lines this pass needs: inside a window's line range, or mentioning a wanted session id. */
+  readonly select: LineSelector;
   private readonly sessions = new Map<string, SessionSample>();
-  private readonly windows = new Map<number, ContextLog[]>();
-  private readonly anchors = new Map<number, { log: ContextLog; sessionId?: string }>();
-  private readonly recentBySource = new Map<string, Recent[]>();
-  private readonly pendingBySource = new Map<string, PendingWindow[]>();
+  private readonly windows = new Map<string, Window>();
+  private readonly windowsBySource = new Map<string, { key: string; from: number; to: number }[]>();
+  private readonly marked: Set<string>;
+  private readonly anchors = new Map<string, { log: ContextLog; sessionId?: string }>();
   private readonly maxSessionLogs: number;
   private readonly radius: number;
 
   constructor(private readonly plan: ContextPlan, private readonly templateOf: (message: string) => string | undefined) {
     this.maxSessionLogs = plan.maxSessionLogs ?? 200;
     this.radius = plan.windowRadius ?? 10;
+    this.marked = new Set(plan.marked.map((r) => keyOf(r.source, r.line)));
     for (const [id, { total }] of plan.sessions) this.sessions.set(id, { total, seen: 0, warnKept: 0, logs: [] });
-  }
-
-  /** Everything collected so far, as plain data. */
-  toJSON(): ContextCollectorState {
-    return {
-      plan: {
-        sessions: [...this.plan.sessions], windows: [...this.plan.windows], anomalous: [...this.plan.anomalous], anchors: [...this.plan.anchors],
-        maxSessionLogs: this.maxSessionLogs, windowRadius: this.radius,
-      },
-      sessions: [...this.sessions],
-      windows: [...this.windows],
-      anchors: [...this.anchors],
-      recent: [...this.recentBySource],
-      pending: [...this.pendingBySource].map(([source, list]) => [source, list.map(({ centre, remaining }) => ({ centre, remaining }))]),
-    };
-  }
-
-  /** Continues from {@link toJSON} output. */
-  static fromJSON(state: ContextCollectorState, templateOf: (message: string) => string | undefined): ContextCollector {
-    const { plan } = state;
-    const collector = new ContextCollector(
-      { sessions: new Map(plan.sessions), windows: new Set(plan.windows), anomalous: new Set(plan.anomalous), anchors: new Set(plan.anchors), maxSessionLogs: plan.maxSessionLogs, windowRadius: plan.windowRadius },
-      templateOf,
-    );
-    for (const [id, sample] of state.sessions) collector.sessions.set(id, sample);
-    for (const [ordinal, logs] of state.windows) collector.windows.set(ordinal, logs);
-    for (const [ordinal, anchor] of state.anchors) collector.anchors.set(ordinal, anchor);
-    for (const [source, recent] of state.recent) collector.recentBySource.set(source, recent);
-    // A pending window shares its log list with the finished-window map, as before the checkpoint.
-    for (const [source, list] of state.pending) {
-      collector.pendingBySource.set(source, list.map(({ centre, remaining }) => ({ centre, remaining, logs: collector.windows.get(centre)! })));
+    // Line numbers count blank and malformed lines too, so a window's line range gets slack; it is cut to `radius` records at the end.
+    const slack = this.radius * 3 + 20;
+    for (const { source, line } of plan.windows) {
+      const key = keyOf(source, line);
+      this.windows.set(key, { centre: line, before: [], after: [] });
+      const list = this.windowsBySource.get(source) ?? [];
+      list.push({ key, from: line - slack, to: line + slack });
+      this.windowsBySource.set(source, list);
     }
-    return collector;
+    this.select = this.selector();
   }
 
-  /** Feed every record of the input, in input order, with its ordinal. */
-  add(record: LogRecord, ordinal: number): void {
-    if (this.plan.anchors.has(ordinal)) {
-      this.anchors.set(ordinal, { log: this.toContextLog(record, true), ...(record.sessionId !== undefined && { sessionId: record.sessionId }) });
+  /** Feed the records of the second pass in input order (only selected ones are needed). */
+  add(record: LogRecord): void {
+    const key = keyOf(record.source, record.line);
+    const anomalous = this.marked.has(key);
+    if (anomalous) {
+      this.anchors.set(key, { log: this.toContextLog(record, true), ...(record.sessionId !== undefined && { sessionId: record.sessionId }) });
     }
     if (record.sessionId !== undefined) {
       const session = this.sessions.get(record.sessionId);
-      if (session) this.sampleSessionRecord(session, record, ordinal);
+      if (session) this.sampleSessionRecord(session, record, anomalous);
     }
-    if (this.plan.windows.size > 0) this.trackWindows(record, ordinal);
+    const windows = this.windowsBySource.get(record.source);
+    if (windows) {
+      for (const range of windows) {
+        if (record.line < range.from || record.line > range.to) continue;
+        const window = this.windows.get(range.key)!;
+        const log = this.toContextLog(record, anomalous);
+        if (record.line < window.centre) {
+          window.before.push(log);
+          if (window.before.length > this.radius) window.before.shift();
+        } else if (record.line === window.centre) window.centreLog = log;
+        else if (window.after.length < this.radius) window.after.push(log);
+      }
+    }
   }
 
   /** The collected (possibly sampled) records of a session, in input order. */
@@ -105,23 +100,57 @@ export class ContextCollector {
     return { logs: session.logs, total: session.total, truncated: session.logs.length < session.total };
   }
 
-  /** The record at an anchor ordinal, as seen in the second pass. */
-  anchor(ordinal: number): { log: ContextLog; sessionId?: string } | undefined {
-    return this.anchors.get(ordinal);
+  /** The window around a record: up to radius records before and after it, same source. */
+  windowLogs(ref: RecordRef): ContextLog[] | undefined {
+    const window = this.windows.get(keyOf(ref.source, ref.line));
+    if (!window?.centreLog) return undefined;
+    return [...window.before, window.centreLog, ...window.after];
   }
 
-  /** The window around the record at `ordinal`: up to radius records before and after, same source. */
-  windowLogs(ordinal: number): ContextLog[] | undefined {
-    return this.windows.get(ordinal);
+  /** A marked record as seen in the second pass. */
+  anchor(ref: RecordRef): { log: ContextLog; sessionId?: string } | undefined {
+    return this.anchors.get(keyOf(ref.source, ref.line));
+  }
+
+  /** Everything collected so far, as plain data. */
+  toJSON(): ContextCollectorState {
+    return {
+      plan: { sessions: [...this.plan.sessions], windows: this.plan.windows, marked: this.plan.marked, maxSessionLogs: this.maxSessionLogs, windowRadius: this.radius },
+      sessions: [...this.sessions],
+      windows: [...this.windows],
+      anchors: [...this.anchors],
+    };
+  }
+
+  /** Continues from {@link toJSON} output. */
+  static fromJSON(state: ContextCollectorState, templateOf: (message: string) => string | undefined): ContextCollector {
+    const { plan } = state;
+    const collector = new ContextCollector({ ...plan, sessions: new Map(plan.sessions) }, templateOf);
+    for (const [id, sample] of state.sessions) collector.sessions.set(id, sample);
+    for (const [key, window] of state.windows) collector.windows.set(key, window);
+    for (const [key, anchor] of state.anchors) collector.anchors.set(key, anchor);
+    return collector;
+  }
+
+  private selector(): LineSelector {
+    const ids = [...this.plan.sessions.keys()];
+    // A raw line holds the id as written in JSON (escaped) or as is (text logs): look for either.
+    const literals = [...new Set(ids.flatMap((id) => [id, JSON.stringify(id).slice(1, -1)]))];
+    const mentionsSession = literals.length ? new RegExp(literals.map(escapeRegExp).join('|')) : undefined;
+    return (source, line, text) => {
+      if (mentionsSession?.test(text)) return true;
+      if (this.marked.size && this.marked.has(keyOf(source, line))) return true;
+      const windows = this.windowsBySource.get(source);
+      return windows !== undefined && windows.some((w) => line >= w.from && line <= w.to);
+    };
   }
 
   /**
    * Keeps every record of a short session; of a long one: anomalous records, the first and last
    * EDGE, WARN+ up to a quarter of the budget, and an even spread of the rest.
    */
-  private sampleSessionRecord(session: SessionSample, record: LogRecord, ordinal: number): void {
+  private sampleSessionRecord(session: SessionSample, record: LogRecord, anomalous: boolean): void {
     const position = session.seen++;
-    const anomalous = this.plan.anomalous.has(ordinal);
     let keep = session.total <= this.maxSessionLogs || anomalous || position < EDGE || position >= session.total - EDGE;
     if (!keep && WARN_PLUS.has(record.level) && session.warnKept < this.maxSessionLogs / 4) {
       session.warnKept++;
@@ -133,29 +162,6 @@ export class ContextCollector {
       keep = (position - EDGE) % stride === 0;
     }
     if (keep) session.logs.push(this.toContextLog(record, anomalous));
-  }
-
-  private trackWindows(record: LogRecord, ordinal: number): void {
-    const pending = this.pendingBySource.get(record.source);
-    if (pending?.length) {
-      const log = this.toContextLog(record, this.plan.anomalous.has(ordinal));
-      for (const window of pending) {
-        window.logs.push(log);
-        window.remaining--;
-      }
-      this.pendingBySource.set(record.source, pending.filter((w) => w.remaining > 0));
-    }
-    let recent = this.recentBySource.get(record.source);
-    if (!recent) this.recentBySource.set(record.source, (recent = []));
-    if (this.plan.windows.has(ordinal)) {
-      const logs = recent.map((r) => this.toContextLog(r.record, this.plan.anomalous.has(r.ordinal)));
-      logs.push(this.toContextLog(record, true));
-      this.windows.set(ordinal, logs);
-      const window = { centre: ordinal, logs, remaining: this.radius };
-      this.pendingBySource.set(record.source, [...(this.pendingBySource.get(record.source) ?? []), window]);
-    }
-    recent.push({ ordinal, record });
-    if (recent.length > this.radius) recent.shift();
   }
 
   private toContextLog(record: LogRecord, anomalous: boolean): ContextLog {
@@ -172,4 +178,8 @@ export class ContextCollector {
       anomalous,
     };
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,37 +1,37 @@
 /**
  * The individual detectors and how their findings are merged: each turns pass-1 counters into
- * candidates that point at a record by its ordinal (position in input order).
+ * candidates that point at a record (by its ordinal, the position in input order, and its source + line).
  */
-import type { Baseline } from '../baseline/baseline.ts';
 import type { TemplateStats } from '../baseline/template-stats.ts';
 import { stableId } from '../hash.ts';
 import type { Level, LogRecord } from '../ingest/record.ts';
 import type { Model } from '../model/model.ts';
-import type { ContextCollector } from './context.ts';
+import type { ContextCollector, RecordRef } from './context.ts';
 import { sessionFeatures, signatureOf } from './session-features.ts';
 import type { SessionTracker } from './session-tracker.ts';
-import { shapeOf, templateDeviation } from './template-features.ts';
+import { changeSignificance, shapeOf, templateDeviation, type ShapeCounter } from './template-features.ts';
 import type { Anomaly, AnomalyContext, AnomalyReason, SessionMetrics } from './types.ts';
 
-/** A finding from pass 1, pointing at a record by its ordinal. */
+/** A finding from pass 1, pointing at a record. */
 export interface Candidate {
   ordinal: number;
+  at: RecordRef;
   sessionId?: string;
   templateId: string;
   template: string;
   reason: AnomalyReason;
   count: number;
   extra: Partial<Anomaly>;
-  exampleOrdinals?: number[];
+  examples?: RecordRef[];
 }
 
 export interface SpikeRule { center: number; scale: number; p50: number; p99: number }
 
 /** Where a known template was first seen in this input, and its first WARN+ record. */
-export interface FirstSeen { ordinal: number; sessionId?: string; troubleOrdinal: number; troubleSession?: string }
+export interface FirstSeen { ordinal: number; at: RecordRef; sessionId?: string; trouble?: { ordinal: number; at: RecordRef; sessionId?: string } }
 
 /** A merged anomaly before pass 2 fills in its record and context. */
-export type Pending = Omit<Anomaly, 'source' | 'line' | 'context'> & { ordinal: number; exampleOrdinals?: number[] };
+export type Pending = Omit<Anomaly, 'source' | 'line' | 'context' | 'examples'> & { ordinal: number; at: RecordRef; exampleRefs?: RecordRef[] };
 
 export const LEVEL_RANK: Record<Level, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
 
@@ -44,6 +44,7 @@ export function spikeRule(stats: TemplateStats | undefined, minCount: number): S
   return { center: Math.log1p(p50), scale, p50, p99 };
 }
 
+/** Keeps the strongest `limit` spikes of a template and counts them all. */
 export function keepSpike(
   spikes: Map<string, { count: number; top: Candidate[] }>,
   limit: number,
@@ -56,6 +57,7 @@ export function keepSpike(
   const factor = record.durationMs! / Math.max(rule.p50, 0.001);
   entry.top.push({
     ordinal,
+    at: { source: record.source, line: record.line },
     ...(record.sessionId !== undefined && { sessionId: record.sessionId }),
     templateId: id,
     template,
@@ -67,45 +69,57 @@ export function keepSpike(
   if (entry.top.length > limit) entry.top.pop();
 }
 
-export function noteFirstSeen(firstSeen: Map<string, FirstSeen>, id: string, ordinal: number, record: LogRecord) {
-  let seen = firstSeen.get(id);
-  if (!seen) firstSeen.set(id, (seen = { ordinal, ...(record.sessionId !== undefined && { sessionId: record.sessionId }), troubleOrdinal: -1 }));
-  if (seen.troubleOrdinal < 0 && record.level && LEVEL_RANK[record.level] >= 3) {
-    seen.troubleOrdinal = ordinal;
-    if (record.sessionId !== undefined) seen.troubleSession = record.sessionId;
+/** Notes the first record and the first WARN+ record of a template. */
+export function noteFirstSeen(firstSeen: (FirstSeen | undefined)[], cluster: number, ordinal: number, record: LogRecord): void {
+  let seen = firstSeen[cluster];
+  if (!seen) firstSeen[cluster] = seen = { ordinal, at: { source: record.source, line: record.line }, ...(record.sessionId !== undefined && { sessionId: record.sessionId }) };
+  if (!seen.trouble && record.level && LEVEL_RANK[record.level] >= LEVEL_RANK.WARN) {
+    seen.trouble = { ordinal, at: { source: record.source, line: record.line }, ...(record.sessionId !== undefined && { sessionId: record.sessionId }) };
   }
 }
 
+/** A template's change must be this many standard errors beyond chance to be reported (see changeSignificance). */
+const MIN_CHANGE_Z = 4;
+
+/** This input's statistics of one template, with where it was first seen. */
+export interface CurrentTemplate { id: string; template: string; shape: ShapeCounter; first: FirstSeen }
+
 /**
- * TEMPLATE_OUTLIER: the template forest finds this input's statistics of a template anomalous
- * and clearly more anomalous than the template's own baseline vector — so a template that is
- * always rare and slow does not fire on every run.
+ * TEMPLATE_OUTLIER: the template forest finds this input's change of a template from its baseline
+ * anomalous and clearly more anomalous than the template's own baseline windows — so a template
+ * that is always rare and slow, or always jittery, does not fire on every run.
  */
-export function templateOutliers(model: Model, current: Baseline, firstSeen: Map<string, FirstSeen>, templateById: Map<string, string>, margin: number, spikes: Map<string, { top: Candidate[] }>): Candidate[] {
+export function templateOutliers(model: Model, current: CurrentTemplate[], totalRecords: number, margin: number, spikes: Map<string, { top: Candidate[] }>): Candidate[] {
   const forest = model.templateForest;
   if (!forest) return [];
   const found: Candidate[] = [];
-  for (const id of current.templateIds()) {
-    const stats = current.get(id)!;
+  for (const { id, template, shape, first } of current) {
     const baselineScore = model.baselineTemplateScores[id];
-    if (stats.count < 20 || baselineScore === undefined) continue;
-    const base = model.baseline.get(id)!;
-    const score = forest.score(templateDeviation(shapeOf(stats), current.totals.records, shapeOf(base), model.baseline.totals.records));
+    const base = model.baseline.get(id);
+    if (shape.count < 20 || baselineScore === undefined || !base) continue;
+    const baseShape = shapeOf(base);
+    const score = forest.score(templateDeviation(shape, totalRecords, baseShape, model.baseline.totals.records));
     if (!forest.isAnomaly(score) || score - baselineScore < margin) continue;
-    // The example shown is the strongest spike of the template if it has one (so both findings merge), else its first record.
-    const seen = firstSeen.get(id)!;
+    const significance = changeSignificance(shape, totalRecords, baseShape, model.baseline.totals.records);
+    if (significance < MIN_CHANGE_Z) continue;
+    // The example shown is the strongest spike of the template if it has one (so both findings merge), else its first WARN+ or first record.
     const spike = spikes.get(id)?.top[0];
-    const example = spike ? { ordinal: spike.ordinal, sessionId: spike.sessionId } : seen.troubleOrdinal >= 0 ? { ordinal: seen.troubleOrdinal, sessionId: seen.troubleSession } : seen;
+    const example = spike ?? first.trouble ?? first;
+    const geometric = (meanLog: number) => (Math.expm1(meanLog)).toFixed(1);
     found.push({
       ordinal: example.ordinal,
+      at: example.at,
       ...(example.sessionId !== undefined && { sessionId: example.sessionId }),
       templateId: id,
-      template: templateById.get(id)!,
-      count: stats.count,
+      template,
+      count: shape.count,
       reason: {
         type: 'TEMPLATE_OUTLIER',
-        score: round(0.5 + 0.5 * Math.min(1, (score - forest.threshold) / Math.max(1 - forest.threshold, 1e-6)) * 0.9),
-        detail: `isolation score ${score.toFixed(3)} vs ${baselineScore.toFixed(3)} in the baseline (threshold ${forest.threshold.toFixed(3)}); mean ${fmt(stats.meanDuration)} ms vs ${fmt(base.meanDuration)}, p95 ${fmt(stats.p95)} vs ${fmt(base.p95)}, error rate ${pct(stats.errorRate)} vs ${pct(base.errorRate)}`,
+        score: round(0.5 + 0.45 * Math.min(1, (score - forest.threshold) / Math.max(1 - forest.threshold, 1e-6))),
+        detail: `isolation score ${score.toFixed(3)} vs ${baselineScore.toFixed(3)} for its baseline windows (threshold ${forest.threshold.toFixed(3)}); ` +
+          `${shape.count} records (${(shape.count / Math.max(totalRecords, 1) * 100).toFixed(2)} % vs ${(base.count / Math.max(model.baseline.totals.records, 1) * 100).toFixed(2)} %), ` +
+          (shape.durationCount && base.durationCount ? `typical duration ${geometric(shape.meanLog)} ms vs ${geometric(baseShape.meanLog)} ms, ` : '') +
+          `WARN+ ${pct(shape.problems / shape.count)} vs ${pct(base.errorRate)}`,
       },
       extra: { ifScore: round(score), baselineIfScore: round(baselineScore) },
     });
@@ -114,24 +128,23 @@ export function templateOutliers(model: Model, current: Baseline, firstSeen: Map
 }
 
 /** ERROR_BURST: a known template logging WARN+ far more often than in its baseline (one-sided proportion test). */
-export function errorBursts(baseline: Baseline, current: Baseline, firstSeen: Map<string, FirstSeen>, templateById: Map<string, string>): Candidate[] {
+export function errorBursts(model: Model, current: CurrentTemplate[]): Candidate[] {
   const found: Candidate[] = [];
-  for (const id of current.templateIds()) {
-    const stats = current.get(id)!;
-    const base = baseline.get(id);
-    if (!base || stats.count < 10) continue;
+  for (const { id, template, shape, first } of current) {
+    const base = model.baseline.get(id);
+    if (!base || shape.count < 10 || !first.trouble) continue;
     const expected = (base.problemCount + 1) / (base.count + 2);
-    const rate = stats.problemCount / stats.count;
-    const z = (rate - expected) / Math.sqrt((expected * (1 - expected)) / stats.count);
+    const rate = shape.problems / shape.count;
+    const z = (rate - expected) / Math.sqrt((expected * (1 - expected)) / shape.count);
     if (rate - expected < 0.2 || z < 4) continue;
-    const seen = firstSeen.get(id)!;
     found.push({
-      ordinal: seen.troubleOrdinal,
-      ...(seen.troubleSession !== undefined && { sessionId: seen.troubleSession }),
+      ordinal: first.trouble.ordinal,
+      at: first.trouble.at,
+      ...(first.trouble.sessionId !== undefined && { sessionId: first.trouble.sessionId }),
       templateId: id,
-      template: templateById.get(id)!,
-      count: stats.problemCount,
-      reason: { type: 'ERROR_BURST', score: round(0.6 + 0.35 * Math.min(1, (rate - expected) / 0.6)), detail: `${stats.problemCount} of ${stats.count} records are WARN or worse (${pct(rate)}) vs ${pct(expected)} in the baseline` },
+      template,
+      count: shape.problems,
+      reason: { type: 'ERROR_BURST', score: round(0.6 + 0.35 * Math.min(1, (rate - expected) / 0.6)), detail: `${shape.problems} of ${shape.count} records are WARN or worse (${pct(rate)}) vs ${pct(expected)} in the baseline` },
       extra: { errorRate: round(rate), baselineErrorRate: round(expected) },
     });
   }
@@ -142,58 +155,72 @@ export function errorBursts(baseline: Baseline, current: Baseline, firstSeen: Ma
  * SESSION_OUTLIER: the session forest finds the session's template mix isolated, and that exact
  * mix was not common in the baseline (an isolated-but-common mix is normal traffic).
  */
-export function sessionOutliers(model: Model, sessions: SessionTracker): (Candidate & { sessionId: string })[] {
+export function sessionOutliers(model: Model, sessions: SessionTracker, columnOfCluster: number[]): (Candidate & { sessionId: string })[] {
   const forest = model.sessionForest;
   if (!forest) return [];
   const found: (Candidate & { sessionId: string })[] = [];
   const width = model.vocabulary.length;
-  for (const [sessionId, counter] of sessions.sessions) {
-    const vector = sessions.vector(counter, width);
-    if ((model.sessionSignatures[signatureOf(vector)] ?? 0) >= 3) continue;
-    const features = sessionFeatures(vector);
-    // A template no baseline session ever had is invisible to the trees (its column was constant): count it as isolated.
-    const unseen = forest.deviatingDroppedColumns(features).length > 0;
-    const score = Math.max(forest.score(features), unseen ? forest.threshold + 0.05 : 0);
-    if (!forest.isAnomaly(score)) continue;
+  // Sessions repeat a handful of template mixes: judge each distinct mix once.
+  const verdicts = new Map<string, { score: number; unseen: boolean } | null>();
+  for (const [sessionId, index] of sessions.entries()) {
+    const vector = sessions.vector(index, width, (cluster) => columnOfCluster[cluster] ?? -1);
+    const mix = vector.join(',');
+    let verdict = verdicts.get(mix);
+    if (verdict === undefined) {
+      verdict = judgeMix(forest, vector, model.sessionSignatures);
+      verdicts.set(mix, verdict);
+    }
+    if (!verdict) continue;
+    const { score, unseen } = verdict;
+    const anchor = sessions.firstTrouble(index);
+    const records = sessions.records(index);
     found.push({
-      ordinal: counter.firstTroubleOrdinal >= 0 ? counter.firstTroubleOrdinal : counter.firstOrdinal,
+      ordinal: anchor.ordinal,
+      at: { source: anchor.source, line: anchor.line },
       sessionId,
       templateId: '',
       template: '',
-      count: counter.records,
-      reason: { type: 'SESSION_OUTLIER', score: round(Math.min(0.85, 0.5 + (score - forest.threshold) * 2)), detail: `session of ${counter.records} records with an unusual mix of templates${unseen ? ', including templates no baseline session had' : ''} (isolation score ${score.toFixed(3)}, threshold ${forest.threshold.toFixed(3)})` },
+      count: records,
+      reason: { type: 'SESSION_OUTLIER', score: round(Math.min(0.85, 0.5 + (score - forest.threshold) * 2)), detail: `session of ${records} records with an unusual mix of templates${unseen ? ', including templates no baseline session had' : ''} (isolation score ${score.toFixed(3)}, threshold ${forest.threshold.toFixed(3)})` },
       extra: { ifScore: round(score) },
     });
   }
   return found.sort((a, b) => b.reason.score - a.reason.score || a.ordinal - b.ordinal);
 }
 
+/** Scores one template mix; null when it is common in the baseline or not isolated enough. */
+function judgeMix(forest: NonNullable<Model['sessionForest']>, vector: number[], common: Record<string, number>): { score: number; unseen: boolean } | null {
+  if ((common[signatureOf(vector)] ?? 0) >= 3) return null;
+  const features = sessionFeatures(vector);
+  // A template no baseline session ever had is invisible to the trees (its column was constant): count it as isolated.
+  const unseen = forest.deviatingDroppedColumns(features).length > 0;
+  const score = Math.max(forest.score(features), unseen ? forest.threshold + 0.05 : 0);
+  return forest.isAnomaly(score) ? { score, unseen } : null;
+}
+
 /** Hybrid: findings on the same record become one anomaly with several reasons; a session finding joins an anomaly in its session. */
 export function mergeCandidates(candidates: Candidate[], sessionFindings: (Candidate & { sessionId: string })[], runId: string): Pending[] {
   const byOrdinal = new Map<number, Pending>();
+  const fromCandidate = (c: Candidate, type = c.reason.type): Pending => ({
+    id: '', type, templateId: c.templateId, template: c.template, score: 0, ordinal: c.ordinal, at: c.at,
+    ...(c.sessionId !== undefined && { sessionId: c.sessionId }),
+    reasons: [c.reason], count: c.count, ...c.extra,
+    ...(c.examples && { exampleRefs: c.examples }),
+  });
   for (const c of candidates) {
     const existing = byOrdinal.get(c.ordinal);
     if (existing) {
       existing.reasons.push(c.reason);
       Object.assign(existing, c.extra);
-      continue;
-    }
-    byOrdinal.set(c.ordinal, {
-      id: '', type: c.reason.type, templateId: c.templateId, template: c.template, score: 0, ordinal: c.ordinal,
-      ...(c.sessionId !== undefined && { sessionId: c.sessionId }),
-      reasons: [c.reason], count: c.count, ...c.extra,
-      ...(c.exampleOrdinals && { exampleOrdinals: c.exampleOrdinals }),
-    });
+    } else byOrdinal.set(c.ordinal, fromCandidate(c));
   }
   const all = [...byOrdinal.values()];
   for (const finding of sessionFindings) {
-    const host = all.filter((a) => a.sessionId === finding.sessionId).sort(byScoreThenOrdinal)[0] ?? byOrdinal.get(finding.ordinal);
+    const host = all.filter((a) => a.sessionId === finding.sessionId).sort(byScoreThenOrdinal)[0];
     if (host) {
       host.reasons.push(finding.reason);
       host.ifScore ??= finding.extra.ifScore!;
-    } else {
-      all.push({ id: '', type: 'SESSION_OUTLIER', templateId: '', template: '', score: 0, ordinal: finding.ordinal, sessionId: finding.sessionId, reasons: [finding.reason], count: finding.count, ...finding.extra });
-    }
+    } else all.push(fromCandidate(finding));
   }
   for (const anomaly of all) {
     anomaly.reasons.sort((a, b) => b.score - a.score);
@@ -205,13 +232,13 @@ export function mergeCandidates(candidates: Candidate[], sessionFindings: (Candi
   return all;
 }
 
-export function contextFor(sessionId: string | undefined, ordinal: number, collector: ContextCollector, metrics: Map<string, SessionMetrics>): AnomalyContext {
+export function contextFor(sessionId: string | undefined, at: RecordRef, collector: ContextCollector, metrics: Map<string, SessionMetrics>): AnomalyContext {
   const collected = sessionId !== undefined ? collector.sessionLogs(sessionId) : undefined;
   const sessionMetrics = sessionId !== undefined ? metrics.get(sessionId) : undefined;
   if (collected && sessionMetrics) {
     return { contextType: 'FULL_SESSION', sessionId: sessionId!, totalLogsInSession: collected.total, truncated: collected.truncated, metrics: sessionMetrics, logs: collected.logs };
   }
-  const window = collector.windowLogs(ordinal);
+  const window = collector.windowLogs(at);
   return window ? { contextType: 'WINDOW', truncated: false, logs: window } : { contextType: 'NONE', truncated: false, logs: [] };
 }
 
@@ -222,5 +249,4 @@ export function byScoreThenOrdinal(a: { score: number; ordinal: number; reasons:
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
-const fmt = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(1));
 const pct = (value: number) => `${(value * 100).toFixed(1)} %`;

@@ -1,70 +1,214 @@
 /**
- * Small per-session counters kept during a pass: enough for session metrics, the session
- * outlier vector and context planning, never the records themselves.
+ * Small per-session counters kept during a pass: enough for session metrics, the session outlier
+ * vector and context planning, never the records themselves. Stored column-wise in typed-array
+ * chunks (about 190 bytes a session with its id), so a million sessions stay well under 256 MB.
  */
 import type { Level } from '../ingest/record.ts';
+import type { RecordRef } from './context.ts';
 import type { SessionMetrics } from './types.ts';
 
 const TROUBLE: ReadonlySet<Level | undefined> = new Set(['WARN', 'ERROR', 'FATAL']);
 const ERRORS: ReadonlySet<Level | undefined> = new Set(['ERROR', 'FATAL']);
 
-export interface SessionCounter {
-  firstOrdinal: number;
-  /** First WARN+ record, if any: the natural place to point at for a session-level finding. */
-  firstTroubleOrdinal: number;
-  records: number;
-  errors: number;
-  start: number;
-  end: number;
-  /** Flat pairs [template index, count, ...]: sessions use a handful of templates, a scan is cheaper than a Map. */
-  counts: number[];
-}
+// Scalar columns of one session, in one Float64Array row.
+const FIRST_ORDINAL = 0, FIRST_SOURCE = 1, FIRST_LINE = 2, TROUBLE_ORDINAL = 3, TROUBLE_SOURCE = 4, TROUBLE_LINE = 5, RECORDS = 6, ERRORS_COL = 7, START = 8, END = 9;
+const WIDTH = 10;
+/** Template slots kept inline; a session with more distinct templates spills into a Map. */
+const SLOTS = 6;
+const CHUNK = 1 << 14;
+
+/** What a record tells the tracker. */
+export interface TrackedRecord { source: string; line: number; level?: Level | undefined; timestamp?: number | undefined }
+
+export interface SessionTrackerState { ids: string[]; sources: string[]; scalars: number[]; slots: number[]; spill: [number, number[]][] }
 
 export class SessionTracker {
-  readonly sessions = new Map<string, SessionCounter>();
+  private readonly index = new Map<string, number>();
+  private readonly sources: string[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+  private readonly scalars: Float64Array[] = [];
+  /** Pairs (template + 2, count): 0 marks a free slot (see count). */
+  private readonly slots: Int32Array[] = [];
+  private readonly spill = new Map<number, number[]>();
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The dense index of a session, or undefined when it was never seen. */
+  indexOf(sessionId: string): number | undefined {
+    return this.index.get(sessionId);
+  }
+
+  /** Sessions and their indexes, in order of first appearance. */
+  entries(): IterableIterator<[string, number]> {
+    return this.index.entries();
+  }
 
   /** Count one record of `sessionId`; `template` is a dense template index (-1 for unknown). */
-  add(sessionId: string, ordinal: number, template: number, level: Level | undefined, timestamp: number | undefined): void {
-    let s = this.sessions.get(sessionId);
-    if (!s) {
-      s = { firstOrdinal: ordinal, firstTroubleOrdinal: -1, records: 0, errors: 0, start: NaN, end: NaN, counts: [] };
-      this.sessions.set(sessionId, s);
-    }
-    s.records++;
-    if (ERRORS.has(level)) s.errors++;
-    if (s.firstTroubleOrdinal < 0 && TROUBLE.has(level)) s.firstTroubleOrdinal = ordinal;
-    if (timestamp !== undefined) {
-      if (!(s.start <= timestamp)) s.start = timestamp;
-      if (!(s.end >= timestamp)) s.end = timestamp;
-    }
-    const counts = s.counts;
-    for (let i = 0; i < counts.length; i += 2) {
-      if (counts[i] === template) {
-        counts[i + 1]!++;
-        return;
+  add(sessionId: string, ordinal: number, template: number, record: TrackedRecord): void {
+    let i = this.index.get(sessionId);
+    if (i === undefined) {
+      i = this.index.size;
+      this.index.set(sessionId, i);
+      if (i % CHUNK === 0) {
+        this.scalars.push(new Float64Array(CHUNK * WIDTH));
+        this.slots.push(new Int32Array(CHUNK * SLOTS * 2));
       }
+      const row = this.row(i);
+      row.array[row.at + FIRST_ORDINAL] = ordinal;
+      row.array[row.at + FIRST_SOURCE] = this.intern(record.source);
+      row.array[row.at + FIRST_LINE] = record.line;
+      row.array[row.at + TROUBLE_ORDINAL] = -1;
+      row.array[row.at + START] = NaN;
+      row.array[row.at + END] = NaN;
     }
-    counts.push(template, 1);
+    const { array, at } = this.row(i);
+    array[at + RECORDS]!++;
+    if (ERRORS.has(record.level)) array[at + ERRORS_COL]!++;
+    if (array[at + TROUBLE_ORDINAL]! < 0 && TROUBLE.has(record.level)) {
+      array[at + TROUBLE_ORDINAL] = ordinal;
+      array[at + TROUBLE_SOURCE] = this.intern(record.source);
+      array[at + TROUBLE_LINE] = record.line;
+    }
+    const timestamp = record.timestamp;
+    if (timestamp !== undefined) {
+      if (!(array[at + START]! <= timestamp)) array[at + START] = timestamp;
+      if (!(array[at + END]! >= timestamp)) array[at + END] = timestamp;
+    }
+    this.count(i, template);
+  }
+
+  records(i: number): number {
+    return this.scalar(i, RECORDS);
+  }
+
+  /** The first record of the session. */
+  first(i: number): RecordRef & { ordinal: number } {
+    return { source: this.sources[this.scalar(i, FIRST_SOURCE)]!, line: this.scalar(i, FIRST_LINE), ordinal: this.scalar(i, FIRST_ORDINAL) };
+  }
+
+  /** The first WARN+ record (the natural place to point at for a session-level finding), else the first record. */
+  firstTrouble(i: number): RecordRef & { ordinal: number } {
+    const ordinal = this.scalar(i, TROUBLE_ORDINAL);
+    if (ordinal < 0) return this.first(i);
+    return { source: this.sources[this.scalar(i, TROUBLE_SOURCE)]!, line: this.scalar(i, TROUBLE_LINE), ordinal };
+  }
+
+  /** Template counts as [template index, count] pairs. */
+  counts(i: number): [number, number][] {
+    const pairs: [number, number][] = [];
+    const { array, at } = this.slotRow(i);
+    for (let s = 0; s < SLOTS; s++) {
+      const stored = array[at + 2 * s]!;
+      if (stored === 0) break;
+      pairs.push([stored - 2, array[at + 2 * s + 1]!]);
+    }
+    const extra = this.spill.get(i);
+    for (let k = 0; extra && k < extra.length; k += 2) pairs.push([extra[k]!, extra[k + 1]!]);
+    return pairs;
   }
 
   /** The session's counts as a dense vector over `width` templates; unknown templates (-1) go to the last column. */
-  vector(counter: SessionCounter, width: number): number[] {
+  vector(i: number, width: number, columnOf: (template: number) => number = (t) => t): number[] {
     const vector = new Array<number>(width + 1).fill(0);
-    for (let i = 0; i < counter.counts.length; i += 2) {
-      const template = counter.counts[i]!;
-      vector[template < 0 || template >= width ? width : template]! += counter.counts[i + 1]!;
+    for (const [template, count] of this.counts(i)) {
+      const column = template < 0 ? -1 : columnOf(template);
+      vector[column < 0 || column >= width ? width : column]! += count;
     }
     return vector;
   }
 
-  metrics(counter: SessionCounter): SessionMetrics {
-    const timed = Number.isFinite(counter.start);
+  metrics(i: number): SessionMetrics {
+    const start = this.scalar(i, START);
+    const records = this.records(i);
+    const errors = this.scalar(i, ERRORS_COL);
     return {
-      ...(timed && { start: counter.start, end: counter.end, durationMs: counter.end - counter.start }),
-      records: counter.records,
-      errors: counter.errors,
-      errorRate: counter.errors / counter.records,
-      distinctTemplates: counter.counts.length / 2,
+      ...(Number.isFinite(start) && { start, end: this.scalar(i, END), durationMs: this.scalar(i, END) - start }),
+      records,
+      errors,
+      errorRate: errors / records,
+      distinctTemplates: this.counts(i).length,
     };
+  }
+
+  toJSON(): SessionTrackerState {
+    const n = this.size;
+    const scalars: number[] = [];
+    const slots: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = this.row(i);
+      for (let c = 0; c < WIDTH; c++) scalars.push(row.array[row.at + c]!);
+      const slot = this.slotRow(i);
+      for (let c = 0; c < SLOTS * 2; c++) slots.push(slot.array[slot.at + c]!);
+    }
+    return { ids: [...this.index.keys()], sources: this.sources, scalars, slots, spill: [...this.spill] };
+  }
+
+  static fromJSON(state: SessionTrackerState): SessionTracker {
+    const tracker = new SessionTracker();
+    state.sources.forEach((s) => tracker.intern(s));
+    state.ids.forEach((id, i) => {
+      tracker.index.set(id, i);
+      if (i % CHUNK === 0) {
+        tracker.scalars.push(new Float64Array(CHUNK * WIDTH));
+        tracker.slots.push(new Int32Array(CHUNK * SLOTS * 2));
+      }
+      const row = tracker.row(i);
+      for (let c = 0; c < WIDTH; c++) row.array[row.at + c] = state.scalars[i * WIDTH + c]!;
+      const slot = tracker.slotRow(i);
+      for (let c = 0; c < SLOTS * 2; c++) slot.array[slot.at + c] = state.slots[i * SLOTS * 2 + c]!;
+    });
+    for (const [i, extra] of state.spill) tracker.spill.set(i, extra);
+    return tracker;
+  }
+
+  /** Slots store template + 2 so that 0 means free and the unknown template (-1) is 1. */
+  private count(i: number, template: number): void {
+    const { array, at } = this.slotRow(i);
+    const stored = template + 2;
+    for (let s = 0; s < SLOTS; s++) {
+      const here = array[at + 2 * s]!;
+      if (here === stored) {
+        array[at + 2 * s + 1]!++;
+        return;
+      }
+      if (here === 0) {
+        array[at + 2 * s] = stored;
+        array[at + 2 * s + 1] = 1;
+        return;
+      }
+    }
+    let extra = this.spill.get(i);
+    if (!extra) this.spill.set(i, (extra = []));
+    for (let k = 0; k < extra.length; k += 2) {
+      if (extra[k] === template) {
+        extra[k + 1]!++;
+        return;
+      }
+    }
+    extra.push(template, 1);
+  }
+
+  private row(i: number): { array: Float64Array; at: number } {
+    return { array: this.scalars[Math.floor(i / CHUNK)]!, at: (i % CHUNK) * WIDTH };
+  }
+
+  private slotRow(i: number): { array: Int32Array; at: number } {
+    return { array: this.slots[Math.floor(i / CHUNK)]!, at: (i % CHUNK) * SLOTS * 2 };
+  }
+
+  private scalar(i: number, column: number): number {
+    return this.scalars[Math.floor(i / CHUNK)]![(i % CHUNK) * WIDTH + column]!;
+  }
+
+  private intern(source: string): number {
+    let index = this.sourceIndex.get(source);
+    if (index === undefined) {
+      index = this.sources.length;
+      this.sources.push(source);
+      this.sourceIndex.set(source, index);
+    }
+    return index;
   }
 }

@@ -19,8 +19,8 @@ export interface TemplateShape {
   stdLog: number;
 }
 
-/** Cheap per-window counters used while training (no quantile sketch on the hot path). */
-export class WindowShape implements TemplateShape {
+/** Cheap counters for the features (no quantile sketch on the hot path): per training window, per template during detection. */
+export class ShapeCounter implements TemplateShape {
   count = 0;
   problems = 0;
   durationCount = 0;
@@ -37,6 +37,23 @@ export class WindowShape implements TemplateShape {
       this.sumSquaresLog += value * value;
     }
   }
+  merge(other: ShapeCounter): this {
+    this.count += other.count;
+    this.problems += other.problems;
+    this.durationCount += other.durationCount;
+    this.sumLog += other.sumLog;
+    this.sumSquaresLog += other.sumSquaresLog;
+    return this;
+  }
+
+  toJSON() {
+    return { count: this.count, problems: this.problems, durationCount: this.durationCount, sumLog: this.sumLog, sumSquaresLog: this.sumSquaresLog };
+  }
+
+  static fromJSON(json: ReturnType<ShapeCounter['toJSON']>): ShapeCounter {
+    return Object.assign(new ShapeCounter(), json);
+  }
+
   get meanLog(): number {
     return this.durationCount ? this.sumLog / this.durationCount : 0;
   }
@@ -56,10 +73,36 @@ export function shapeOf(stats: { count: number; problemCount: number; durationCo
 export function templateDeviation(current: TemplateShape, currentTotal: number, baseline: TemplateShape, baselineTotal: number): number[] {
   const timed = current.durationCount > 0 && baseline.durationCount > 0;
   const share = (n: number, total: number) => (n + 0.5) / (Math.max(total, 1) + 0.5);
+  // Shrink changes measured on few records toward zero (n / (n + k)): a template seen 15 times wobbles
+  // by chance far more than one seen 1500 times, and would otherwise look like an outlier.
+  const trust = (n: number) => n / (n + SHRINK_RECORDS);
+  const timedTrust = trust(current.durationCount);
   return [
-    timed ? current.meanLog - baseline.meanLog : 0,
-    timed ? current.stdLog - baseline.stdLog : 0,
-    Math.log(share(current.count, currentTotal) / share(baseline.count, baselineTotal)),
-    current.problems / Math.max(current.count, 1) - baseline.problems / Math.max(baseline.count, 1),
+    timed ? (current.meanLog - baseline.meanLog) * timedTrust : 0,
+    timed ? (current.stdLog - baseline.stdLog) * timedTrust : 0,
+    Math.log(share(current.count, currentTotal) / share(baseline.count, baselineTotal)) * trust(current.count),
+    (current.problems / Math.max(current.count, 1) - baseline.problems / Math.max(baseline.count, 1)) * trust(current.count),
   ];
+}
+
+/** Records at which a measured change counts half (see templateDeviation). */
+const SHRINK_RECORDS = 30;
+
+/**
+ * How far beyond chance a template's change is: the largest |z| of its typical duration (Welch),
+ * its share of records (Poisson) and its WARN+ rate (two proportions). The forest says a change is
+ * unusual in shape; this says it is not noise from a small sample.
+ */
+export function changeSignificance(current: TemplateShape, currentTotal: number, baseline: TemplateShape, baselineTotal: number): number {
+  const zs: number[] = [];
+  if (current.durationCount > 1 && baseline.durationCount > 1) {
+    const se = Math.sqrt(current.stdLog ** 2 / current.durationCount + baseline.stdLog ** 2 / baseline.durationCount);
+    if (se > 0) zs.push((current.meanLog - baseline.meanLog) / se);
+  }
+  const expected = (baseline.count / Math.max(baselineTotal, 1)) * currentTotal;
+  zs.push((current.count - expected) / Math.sqrt(Math.max(expected, 1)));
+  const pooled = (current.problems + baseline.problems) / Math.max(current.count + baseline.count, 1);
+  const seRate = Math.sqrt(pooled * (1 - pooled) * (1 / Math.max(current.count, 1) + 1 / Math.max(baseline.count, 1)));
+  if (seRate > 0) zs.push((current.problems / Math.max(current.count, 1) - baseline.problems / Math.max(baseline.count, 1)) / seRate);
+  return Math.max(...zs.map(Math.abs));
 }

@@ -1,5 +1,5 @@
 /** Streaming ingest: byte streams in, `LogRecord` batches out. See `ingest.ts`. */
-export { ingest, type IngestOptions } from './ingest.ts';
+export { ingest, type IngestOptions, type LineSelector } from './ingest.ts';
 export { IngestReport, formatBytes } from './report.ts';
 export type { InputObject } from './input.ts';
 export type { LogRecord, Level } from './record.ts';

@@ -29,7 +29,17 @@ export interface IngestOptions {
   maxLineBytes?: number;
   /** Records per yielded batch (default 1000); the last batch may be smaller. */
   batchSize?: number;
+  /**
+   * Reads only the lines it returns true for (by source, 1-based line and raw text); the others are
+   * skipped before any parsing and are not records. A second pass that needs a few hundred records
+   * out of millions uses it to avoid parsing the rest. For JSON arrays it is asked after parsing,
+   * with the element's compact JSON as the text.
+   */
+  select?: LineSelector;
 }
+
+/** See {@link IngestOptions.select}. */
+export type LineSelector = (source: string, line: number, text: string) => boolean;
 
 const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 const DEFAULT_BATCH_SIZE = 1000;
@@ -68,8 +78,10 @@ class IngestRun {
   readonly maxLineBytes: number;
   readonly mapper: JsonRecordMapper;
   readonly headerMapper?: HeaderRecordMapper;
+  readonly select?: LineSelector;
 
   constructor(options: IngestOptions, readonly report: IngestReport) {
+    if (options.select) this.select = options.select;
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
     this.maxLineBytes = Math.max(1, Math.floor(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES));
     this.mapper = new JsonRecordMapper(resolveFieldMapping(options.fields, options.sessionFields));
@@ -234,7 +246,9 @@ class IngestRun {
     let index = 0;
     try {
       for await (const value of jsonArrayElements(reader)) {
-        this.batch.push(this.mapper.map(value, source, ++index));
+        ++index;
+        if (this.select && !this.select(source, index, JSON.stringify(value))) continue;
+        this.batch.push(this.mapper.map(value, source, index));
         if (this.batch.length >= this.batchSize) yield this.take();
       }
     } catch (error) {
@@ -280,6 +294,7 @@ class JsonLinesSink implements LineSink {
   constructor(private readonly run: IngestRun, private readonly source: string) {}
 
   line(text: string, lineNo: number): void {
+    if (this.run.select && !this.run.select(this.source, lineNo, text)) return;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -297,6 +312,7 @@ class PlainTextSink implements LineSink {
   constructor(private readonly run: IngestRun, private readonly source: string) {}
 
   line(text: string, lineNo: number): void {
+    if (this.run.select && !this.run.select(this.source, lineNo, text)) return;
     this.run.batch.push({ source: this.source, line: lineNo, message: text });
   }
 }
@@ -310,6 +326,7 @@ class HeaderFormatSink implements LineSink {
   }
 
   line(text: string, lineNo: number): void {
+    if (this.run.select && !this.run.select(this.source, lineNo, text)) return;
     const groups = this.regex.exec(text)?.groups;
     if (groups === undefined) {
       this.run.report.addLazy('unmatched', this.source, lineNo,

@@ -2,6 +2,7 @@
  * Runs detection start to end over an input that can be read twice (files, S3 objects).
  * The Lambda drives {@link Detector} itself to checkpoint near its deadline.
  */
+import type { LineSelector } from '../ingest/ingest.ts';
 import type { LogRecord } from '../ingest/record.ts';
 import type { Model } from '../model/model.ts';
 import { Detector, type DetectionResult, type DetectOptions } from './detector.ts';
@@ -10,12 +11,13 @@ export type { DetectionResult, DetectOptions } from './detector.ts';
 
 export async function detectAnomalies(
   model: Model,
-  openRecords: () => AsyncIterable<LogRecord[]>,
+  /** Opens the input from the start; the second call gets a selector of the lines worth parsing. */
+  openRecords: (select?: LineSelector) => AsyncIterable<LogRecord[]>,
   options: DetectOptions,
 ): Promise<DetectionResult> {
   const detector = new Detector(model, options);
   for await (const batch of openRecords()) detector.observe(batch);
   detector.startCollecting();
-  for await (const batch of openRecords()) detector.collect(batch);
+  for await (const batch of openRecords(detector.select)) detector.collect(batch);
   return detector.finish();
 }

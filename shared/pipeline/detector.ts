@@ -8,16 +8,17 @@
  * any batch boundary and `Detector.resume()` continue elsewhere (a Lambda near its deadline):
  * re-open the input and skip `position` records of the current phase.
  */
-import { Baseline } from '../baseline/baseline.ts';
-import { ContextCollector, type ContextCollectorState } from '../detect/context.ts';
+import { ContextCollector, type ContextCollectorState, type RecordRef } from '../detect/context.ts';
 import {
   byScoreThenOrdinal, contextFor, errorBursts, keepSpike, LEVEL_RANK, mergeCandidates, noteFirstSeen,
-  sessionOutliers, spikeRule, templateOutliers, type Candidate, type FirstSeen, type Pending, type SpikeRule,
+  sessionOutliers, spikeRule, templateOutliers, type Candidate, type CurrentTemplate, type FirstSeen, type Pending, type SpikeRule,
 } from '../detect/findings.ts';
 import { sessionIdFromMessage } from '../detect/session-id.ts';
-import { SessionTracker, type SessionCounter } from '../detect/session-tracker.ts';
+import { SessionTracker, type SessionTrackerState } from '../detect/session-tracker.ts';
+import { ShapeCounter } from '../detect/template-features.ts';
 import type { Anomaly, AnomalyType, SessionMetrics } from '../detect/types.ts';
 import { ModelError } from '../errors.ts';
+import type { LineSelector } from '../ingest/ingest.ts';
 import type { Level, LogRecord } from '../ingest/record.ts';
 import type { Model } from '../model/model.ts';
 import { TemplateMiner } from '../templates/index.ts';
@@ -54,12 +55,13 @@ export interface DetectionResult {
   anomalies: Anomaly[];
 }
 
-interface NewTemplateInfo { count: number; ordinals: number[]; sessionId?: string; worst: number }
+interface NewTemplateInfo { count: number; first: RecordRef[]; ordinal: number; sessionId?: string; worst: number }
 
 /** Pass-1 counters: everything detection learns about the input before choosing anomalies. */
 interface ObserveState {
-  current: Baseline;
-  firstSeen: Map<string, FirstSeen>;
+  /** Per baseline cluster: this input's feature counters and where the template was first seen. */
+  shapes: (ShapeCounter | undefined)[];
+  firstSeen: (FirstSeen | undefined)[];
   spikes: Map<string, { count: number; top: Candidate[] }>;
   newMiner: TemplateMiner;
   newTemplates: NewTemplateInfo[];
@@ -86,7 +88,7 @@ export class Detector {
   private readonly fillSession?: (record: LogRecord) => void;
   // Per-cluster lookups, computed once: the hot loop only indexes arrays.
   private readonly idOfCluster: string[];
-  private readonly column: Map<string, number>;
+  private readonly columnOfCluster: number[];
   private readonly templateById: Map<string, string>;
   private readonly spikeRules: (SpikeRule | undefined)[];
   private readonly zThreshold: number;
@@ -95,16 +97,14 @@ export class Detector {
   constructor(private readonly model: Model, private readonly options: DetectOptions) {
     const { miner, baseline } = model;
     this.idOfCluster = Array.from({ length: miner.clusterCount }, (_, c) => miner.templateId(c));
-    this.column = new Map(model.vocabulary.map((id, i) => [id, i]));
+    const column = new Map(model.vocabulary.map((id, i) => [id, i]));
+    this.columnOfCluster = this.idOfCluster.map((id) => column.get(id) ?? -1);
     this.templateById = new Map(this.idOfCluster.map((id, c) => [id, miner.template(c)]));
     this.spikeRules = this.idOfCluster.map((id) => spikeRule(baseline.get(id), options.minBaselineCount ?? 30));
     this.zThreshold = options.z ?? 5;
     this.perTemplate = options.perTemplate ?? 5;
     if (options.sessionRegex) this.fillSession = sessionIdFromMessage(options.sessionRegex);
-    this.observeState = {
-      current: new Baseline(), firstSeen: new Map(), spikes: new Map(),
-      newMiner: new TemplateMiner(), newTemplates: [], sessions: new SessionTracker(),
-    };
+    this.observeState = { shapes: [], firstSeen: [], spikes: new Map(), newMiner: new TemplateMiner(), newTemplates: [], sessions: new SessionTracker() };
   }
 
   get phase(): 'observe' | 'collect' | 'done' {
@@ -124,26 +124,25 @@ export class Detector {
       this.fillSession?.(record);
       const ordinal = this.consumed++;
       const cluster = miner.match(record.message);
-      let column = -1;
       if (cluster >= 0) {
-        const id = this.idOfCluster[cluster]!;
-        column = this.column.get(id) ?? -1;
-        state.current.add(id, record);
-        noteFirstSeen(state.firstSeen, id, ordinal, record);
+        const level = record.level;
+        (state.shapes[cluster] ??= new ShapeCounter()).add(record.durationMs, level === 'WARN' || level === 'ERROR' || level === 'FATAL');
+        if (state.firstSeen[cluster] === undefined || (level && LEVEL_RANK[level] >= LEVEL_RANK.WARN)) noteFirstSeen(state.firstSeen, cluster, ordinal, record);
         const rule = this.spikeRules[cluster];
         if (rule && record.durationMs !== undefined && record.durationMs > rule.p99) {
           const z = (Math.log1p(record.durationMs) - rule.center) / rule.scale;
+          const id = this.idOfCluster[cluster]!;
           if (z >= this.zThreshold) keepSpike(state.spikes, this.perTemplate, { id, template: this.templateById.get(id)!, z, rule, record, ordinal });
         }
       } else {
         const fresh = state.newMiner.add(record.message);
-        const info = (state.newTemplates[fresh] ??= { count: 0, ordinals: [], worst: -1 });
+        const info = (state.newTemplates[fresh] ??= { count: 0, first: [], ordinal, worst: -1 });
         info.count++;
-        if (info.ordinals.length < 3) info.ordinals.push(ordinal);
+        if (info.first.length < 3) info.first.push({ source: record.source, line: record.line });
         if (info.sessionId === undefined && record.sessionId !== undefined) info.sessionId = record.sessionId;
         info.worst = Math.max(info.worst, record.level ? LEVEL_RANK[record.level] : -1);
       }
-      if (record.sessionId !== undefined) state.sessions.add(record.sessionId, ordinal, column, record.level, record.timestamp);
+      if (record.sessionId !== undefined) state.sessions.add(record.sessionId, ordinal, cluster, record);
     }
   }
 
@@ -158,47 +157,46 @@ export class Detector {
       countsByType.DURATION_SPIKE += count;
       const [strongest] = top;
       const reason = count > 1 ? { ...strongest!.reason, detail: `${strongest!.reason.detail}; ${count} spikes in this template` } : strongest!.reason;
-      candidates.push({ ...strongest!, reason, count, exampleOrdinals: top.map((c) => c.ordinal) });
+      candidates.push({ ...strongest!, reason, count, examples: top.map((c) => c.at) });
     }
     state.newTemplates.forEach((info, fresh) => {
       countsByType.NEW_TEMPLATE++;
       candidates.push(newTemplateCandidate(info, state.newMiner, fresh));
     });
-    for (const candidate of templateOutliers(this.model, state.current, state.firstSeen, this.templateById, this.options.templateMargin ?? 0.05, state.spikes)) {
+    const current = this.currentTemplates(state);
+    for (const candidate of templateOutliers(this.model, current, this.records, this.options.templateMargin ?? 0.05, state.spikes)) {
       countsByType.TEMPLATE_OUTLIER++;
       candidates.push(candidate);
     }
-    for (const candidate of errorBursts(this.model.baseline, state.current, state.firstSeen, this.templateById)) {
+    for (const candidate of errorBursts(this.model, current)) {
       countsByType.ERROR_BURST++;
       candidates.push(candidate);
     }
-    const sessionFindings = sessionOutliers(this.model, state.sessions);
+    const sessionFindings = sessionOutliers(this.model, state.sessions, this.columnOfCluster);
     countsByType.SESSION_OUTLIER = sessionFindings.length;
 
     const merged = mergeCandidates(candidates, sessionFindings.slice(0, this.perTemplate * 4), this.options.runId);
     const kept = merged.sort(byScoreThenOrdinal).slice(0, this.options.maxAnomalies ?? 100);
 
-    const ordinals = new Set(kept.flatMap((a) => [a.ordinal, ...(a.exampleOrdinals ?? [])]));
     const plan = {
       sessions: new Map<string, { total: number }>(),
-      windows: new Set<number>(),
-      anomalous: ordinals,
-      anchors: ordinals,
+      windows: [] as RecordRef[],
+      marked: kept.flatMap((a) => [a.at, ...(a.exampleRefs ?? [])]),
       ...(this.options.maxSessionLogs !== undefined && { maxSessionLogs: this.options.maxSessionLogs }),
       ...(this.options.windowRadius !== undefined && { windowRadius: this.options.windowRadius }),
     };
     const metrics = new Map<string, SessionMetrics>();
     for (const anomaly of kept) {
-      const counter: SessionCounter | undefined = anomaly.sessionId !== undefined ? state.sessions.sessions.get(anomaly.sessionId) : undefined;
-      if (counter) {
-        plan.sessions.set(anomaly.sessionId!, { total: counter.records });
-        metrics.set(anomaly.sessionId!, state.sessions.metrics(counter));
-      } else plan.windows.add(anomaly.ordinal);
+      const index = anomaly.sessionId !== undefined ? state.sessions.indexOf(anomaly.sessionId) : undefined;
+      if (index !== undefined) {
+        plan.sessions.set(anomaly.sessionId!, { total: state.sessions.records(index) });
+        metrics.set(anomaly.sessionId!, state.sessions.metrics(index));
+      } else plan.windows.push(anomaly.at);
     }
     this.collectState = {
       summary: {
-        runId: this.options.runId, modelId: this.model.id, records: this.records, knownTemplates: state.current.size,
-        newTemplates: state.newTemplates.length, sessions: state.sessions.sessions.size, countsByType,
+        runId: this.options.runId, modelId: this.model.id, records: this.records, knownTemplates: current.length,
+        newTemplates: state.newTemplates.length, sessions: state.sessions.size, countsByType,
       },
       kept, metrics, newMiner: state.newMiner,
       collector: new ContextCollector(plan, (message) => this.templateOf(message)),
@@ -208,38 +206,63 @@ export class Detector {
     this.consumed = 0;
   }
 
-  /** Pass 2: feed every record of the input again, in the same order. */
+  /**
+   * Which lines pass 2 needs: give it to ingest (`select`) so the rest is not parsed. Reading
+   * everything also works, only slower.
+   */
+  get select(): LineSelector {
+    return this.expect('collect', this.collectState).collector.select;
+  }
+
+  /** Pass 2: feed the records of the input again, in the same order (all, or those `select` chose). */
   collect(batch: LogRecord[]): void {
     const state = this.expect('collect', this.collectState);
     for (const record of batch) {
       this.fillSession?.(record);
-      state.collector.add(record, this.consumed++);
+      this.consumed++;
+      state.collector.add(record);
     }
   }
 
   /** Ends pass 2 and returns the anomalies with their records and contexts. */
   finish(): DetectionResult {
     const state = this.expect('collect', this.collectState);
-    if (this.consumed !== state.summary.records) {
-      throw new ModelError(`the input changed between the two passes (${state.summary.records} records, then ${this.consumed}): run detection again`);
-    }
     this.phaseName = 'done';
     const { collector, metrics } = state;
-    const anomalies = state.kept.map(({ ordinal, exampleOrdinals, ...anomaly }): Anomaly => {
-      const anchor = collector.anchor(ordinal)?.log;
-      const examples = exampleOrdinals?.map((o) => collector.anchor(o)?.log).filter((l) => l !== undefined).map((l) => ({ source: l.source, line: l.line }));
+    const anomalies = state.kept.map(({ ordinal: _ordinal, at, exampleRefs, ...anomaly }): Anomaly => {
+      const anchor = collector.anchor(at)?.log;
+      if (!anchor) throw new ModelError(`the input changed between the two passes (${at.source}:${at.line} is gone): run detection again`);
       return {
         ...anomaly,
-        source: anchor?.source ?? null,
-        line: anchor?.line ?? null,
-        ...(anchor?.level !== undefined && { level: anchor.level }),
-        ...(anchor && { message: anchor.message }),
-        ...(anchor?.durationMs !== undefined && anomaly.durationMs === undefined && { durationMs: anchor.durationMs }),
-        ...(examples && examples.length > 1 && { examples }),
-        context: contextFor(anomaly.sessionId, ordinal, collector, metrics),
+        source: anchor.source,
+        line: anchor.line,
+        ...(anchor.level !== undefined && { level: anchor.level }),
+        message: anchor.message,
+        ...(anchor.durationMs !== undefined && anomaly.durationMs === undefined && { durationMs: anchor.durationMs }),
+        ...(exampleRefs && exampleRefs.length > 1 && { examples: exampleRefs }),
+        context: contextFor(anomaly.sessionId, at, collector, metrics),
       };
     });
     return { ...state.summary, anomalies };
+  }
+
+  /** This input's counters per baseline template (clusters that share a final template id are one template). */
+  private currentTemplates(state: ObserveState): CurrentTemplate[] {
+    const byId = new Map<string, CurrentTemplate>();
+    state.shapes.forEach((shape, cluster) => {
+      if (!shape) return;
+      const id = this.idOfCluster[cluster]!;
+      const first = state.firstSeen[cluster]!;
+      const entry = byId.get(id);
+      if (!entry) {
+        byId.set(id, { id, template: this.templateById.get(id)!, shape: new ShapeCounter().merge(shape), first: { ...first } });
+        return;
+      }
+      entry.shape.merge(shape);
+      if (first.ordinal < entry.first.ordinal) entry.first = { ...first, ...(entry.first.trouble && { trouble: entry.first.trouble }) };
+      if (first.trouble && (!entry.first.trouble || first.trouble.ordinal < entry.first.trouble.ordinal)) entry.first.trouble = first.trouble;
+    });
+    return [...byId.values()];
   }
 
   /** The whole state as plain JSON data. */
@@ -249,8 +272,8 @@ export class Detector {
       const s = this.observeState!;
       return {
         ...base, phase: 'observe',
-        current: s.current.toJSON(), firstSeen: [...s.firstSeen], spikes: [...s.spikes], newMiner: s.newMiner.toJSON(),
-        newTemplates: s.newTemplates, sessions: [...s.sessions.sessions],
+        shapes: s.shapes.map((shape) => shape?.toJSON() ?? null), firstSeen: s.firstSeen.map((f) => f ?? null), spikes: [...s.spikes],
+        newMiner: s.newMiner.toJSON(), newTemplates: s.newTemplates, sessions: s.sessions.toJSON(),
       };
     }
     const s = this.expect('collect', this.collectState);
@@ -268,11 +291,11 @@ export class Detector {
     const detector = new Detector(model, options);
     detector.consumed = c.position;
     if (c.phase === 'observe') {
-      const sessions = new SessionTracker();
-      for (const [id, counter] of c.sessions) sessions.sessions.set(id, counter);
       detector.observeState = {
-        current: Baseline.fromJSON(c.current), firstSeen: new Map(c.firstSeen), spikes: new Map(c.spikes),
-        newMiner: TemplateMiner.fromJSON(c.newMiner), newTemplates: c.newTemplates, sessions,
+        shapes: c.shapes.map((shape) => (shape ? ShapeCounter.fromJSON(shape) : undefined)),
+        firstSeen: c.firstSeen.map((f) => f ?? undefined),
+        spikes: new Map(c.spikes),
+        newMiner: TemplateMiner.fromJSON(c.newMiner), newTemplates: c.newTemplates, sessions: SessionTracker.fromJSON(c.sessions),
       };
       return detector;
     }
@@ -305,8 +328,8 @@ export class Detector {
 export type DetectorCheckpoint =
   | {
       version: number; runId: string; modelId: string; position: number; phase: 'observe';
-      current: ReturnType<Baseline['toJSON']>; firstSeen: [string, FirstSeen][]; spikes: [string, { count: number; top: Candidate[] }][];
-      newMiner: ReturnType<TemplateMiner['toJSON']>; newTemplates: NewTemplateInfo[]; sessions: [string, SessionCounter][];
+      shapes: (ReturnType<ShapeCounter['toJSON']> | null)[]; firstSeen: (FirstSeen | null)[]; spikes: [string, { count: number; top: Candidate[] }][];
+      newMiner: ReturnType<TemplateMiner['toJSON']>; newTemplates: NewTemplateInfo[]; sessions: SessionTrackerState;
     }
   | {
       version: number; runId: string; modelId: string; position: number; phase: 'collect';
@@ -317,12 +340,13 @@ export type DetectorCheckpoint =
 function newTemplateCandidate(info: NewTemplateInfo, newMiner: TemplateMiner, fresh: number): Candidate {
   const levelName = info.worst >= 0 ? (Object.keys(LEVEL_RANK) as Level[])[info.worst] : undefined;
   return {
-    ordinal: info.ordinals[0]!,
+    ordinal: info.ordinal,
+    at: info.first[0]!,
     ...(info.sessionId !== undefined && { sessionId: info.sessionId }),
     templateId: newMiner.templateId(fresh),
     template: newMiner.template(fresh),
     count: info.count,
-    exampleOrdinals: info.ordinals,
+    examples: info.first,
     reason: {
       type: 'NEW_TEMPLATE',
       score: info.worst >= LEVEL_RANK.ERROR ? 0.9 : info.worst === LEVEL_RANK.WARN ? 0.75 : 0.6,

@@ -8,7 +8,7 @@ import { TemplateStats } from '../baseline/template-stats.ts';
 import { sessionIdFromMessage } from '../detect/session-id.ts';
 import { SessionTracker } from '../detect/session-tracker.ts';
 import { sessionFeatures, signatureOf } from '../detect/session-features.ts';
-import { shapeOf, templateDeviation, TEMPLATE_FEATURES, WindowShape } from '../detect/template-features.ts';
+import { shapeOf, templateDeviation, TEMPLATE_FEATURES, ShapeCounter } from '../detect/template-features.ts';
 import { trainForest, type ForestModel } from '../forest/index.ts';
 import type { LogRecord } from '../ingest/record.ts';
 import { sealModel, type Model } from '../model/model.ts';
@@ -23,7 +23,10 @@ export interface TrainOptions {
   sessionRegex?: RegExp;
   /** Most session vectors kept for the session forest (a seeded reservoir sample; default 20 000). */
   maxSessionSamples?: number;
-  /** Records per baseline window whose template changes train the template forest (default 1000). */
+  /**
+   * Records per smallest baseline window whose template changes train the template forest (default 1000).
+   * Windows 4× and 16× as long are used too, so rare templates (too few records in a short window) are learnt as well.
+   */
   windowRecords?: number;
 }
 
@@ -46,7 +49,8 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
   const fillSession = options.sessionRegex ? sessionIdFromMessage(options.sessionRegex) : undefined;
   const windowRecords = options.windowRecords ?? 1000;
   const templateRows = new Reservoir<{ cluster: number; features: number[] }>(MAX_TEMPLATE_ROWS, seed ^ 0x7e3);
-  let windowShapes: WindowShape[] = [];
+  const scales = [windowRecords, windowRecords * 4, windowRecords * 16];
+  const windowShapes: ShapeCounter[][] = scales.map(() => []);
   let ordinal = 0;
 
   for await (const batch of batches) {
@@ -54,20 +58,22 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
       fillSession?.(record);
       const cluster = miner.add(record.message);
       (statsByCluster[cluster] ??= new TemplateStats()).add(record);
-      (windowShapes[cluster] ??= new WindowShape()).add(record.durationMs, record.level === 'WARN' || record.level === 'ERROR' || record.level === 'FATAL');
-      if (record.sessionId !== undefined) sessions.add(record.sessionId, ordinal, cluster, record.level, record.timestamp);
+      const problem = record.level === 'WARN' || record.level === 'ERROR' || record.level === 'FATAL';
+      for (const shapes of windowShapes) (shapes[cluster] ??= new ShapeCounter()).add(record.durationMs, problem);
+      if (record.sessionId !== undefined) sessions.add(record.sessionId, ordinal, cluster, record);
       sources.add(record.source);
       ordinal++;
-      if (ordinal % windowRecords === 0) {
+      scales.forEach((scale, k) => {
+        if (ordinal % scale !== 0) return;
         // How much each template's window differs from everything before it: the normal wobble.
-        windowShapes.forEach((shape, c) => {
+        windowShapes[k]!.forEach((shape, c) => {
           const prior = statsByCluster[c]!;
           if (shape.count >= MIN_WINDOW_COUNT && prior.count - shape.count >= MIN_PRIOR_COUNT) {
-            templateRows.offer({ cluster: c, features: templateDeviation(shape, windowRecords, shapeOf(prior), ordinal) });
+            templateRows.offer({ cluster: c, features: templateDeviation(shape, scale, shapeOf(prior), ordinal) });
           }
         });
-        windowShapes = [];
-      }
+        windowShapes[k] = [];
+      });
     }
   }
 
@@ -101,7 +107,7 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
     baselineTemplateScores,
     ...(sessionForest && { sessionForest }),
     sessionSignatures: signatures,
-    training: { records: ordinal, sessions: sessions.sessions.size, sources: [...sources].sort() },
+    training: { records: ordinal, sessions: sessions.size, sources: [...sources].sort() },
   });
 }
 
@@ -150,9 +156,8 @@ function sampleSessions(tracker: SessionTracker, columnOfCluster: number[], widt
   const rows = new Reservoir<number[]>(limit, seed ^ 0x5e55);
   const signatures: Record<string, number> = {};
   let distinct = 0;
-  for (const counter of tracker.sessions.values()) {
-    const remapped = { ...counter, counts: counter.counts.map((value, i) => (i % 2 === 0 ? columnOfCluster[value]! : value)) };
-    const vector = tracker.vector(remapped, width);
+  for (const [, index] of tracker.entries()) {
+    const vector = tracker.vector(index, width, (cluster) => columnOfCluster[cluster]!);
     const signature = signatureOf(vector);
     // Bounded: past MAX_SIGNATURES distinct mixes, only mixes already known are counted.
     if (signature in signatures || distinct++ < MAX_SIGNATURES) signatures[signature] = (signatures[signature] ?? 0) + 1;

@@ -101,7 +101,7 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     }
 
     const reserve = ctx.reserveMs ?? DEFAULT_RESERVE_MS;
-    const input = ports.objects.input(key);
+    const input = ports.objects.input(key, etag);
     let report = new IngestReport();
     while (detector.phase !== 'done') {
       report = new IngestReport();
@@ -121,6 +121,10 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
           const why = report.problems[0]?.message ?? `${key} holds no log records`;
           return fail(`nothing could be read from ${key}: ${why}. Upload the file again (JSON lines, text, or gz/zip/tar of them)`);
         }
+        // A damaged or cut-off object: its last sessions would look anomalous only because they
+        // were cut, so the run is not trusted. A clean re-upload gets a new ETag and a new run.
+        const damage = report.problems.find((p) => p.kind === 'truncated' || p.kind === 'unreadable');
+        if (damage) return fail(`${key} is damaged and was not analysed: ${damage.message.replace(/; (records|entries) before it were (kept|read)$/, '')}. Upload an intact copy again`);
         detector.startCollecting();
       } else {
         break;

@@ -10,6 +10,20 @@ export const MODELS_PREFIX = 'models/';
 export const CHECKPOINTS_PREFIX = 'checkpoints/';
 export const SESSIONS_PREFIX = 'sessions/';
 
+/**
+ * Suffixes of uploaded inputs that trigger the pipeline (S3 filters take one prefix and one suffix
+ * per rule, so the stack makes one rule per prefix × suffix). Lower case only, like S3's filter match.
+ */
+export const INPUT_SUFFIXES = ['.log', '.jsonl', '.json', '.txt', '.gz', '.tgz', '.zip', '.tar'] as const;
+
+/** Which job a key would be routed to by the bucket notifications, or undefined for none. */
+export function notificationTarget(key: string): 'train' | 'detect' | undefined {
+  if (!INPUT_SUFFIXES.some((suffix) => key.endsWith(suffix))) return undefined;
+  if (key.startsWith(BASELINE_PREFIX)) return 'train';
+  if (key.startsWith(LOGS_PREFIX)) return 'detect';
+  return undefined;
+}
+
 /** What an uploaded key is for, or undefined when it is neither a baseline nor a log object. */
 export function classifyKey(key: string): { kind: 'baseline' | 'logs'; source: string } | undefined {
   for (const [prefix, kind] of [[BASELINE_PREFIX, 'baseline'], [LOGS_PREFIX, 'logs']] as const) {

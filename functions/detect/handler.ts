@@ -1,0 +1,49 @@
+/**
+ * Detection Lambda: S3 notifications (and our own follow-ups) from the detection job queue →
+ * `runDetection`. Failures the queue should retry are thrown per record (partial batch response);
+ * permanent ones end as FAILED runs inside the stage and the message is consumed.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
+import { runDetection, type DetectionPorts } from '../../shared/pipeline/stages/detection.ts';
+import { documentClient, s3Client, sqsClient } from '../lib/clients.ts';
+import { detectConfigSchema, loadConfig } from '../lib/config.ts';
+import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
+import { logger } from '../lib/powertools.ts';
+import { jobsFromBody } from '../lib/s3-events.ts';
+import { S3ObjectStore } from '../lib/s3-object-store.ts';
+import { SqsQueue } from '../lib/sqs-queue.ts';
+
+const config = loadConfig(detectConfigSchema);
+const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
+const sqs = sqsClient(config);
+/** Module scope: the model cache (by version) survives across warm invocations. */
+const ports: DetectionPorts = {
+  objects,
+  models: new ModelStore(objects),
+  results: new DynamoResultStore({ client: documentClient(config), tableName: config.TABLE_NAME, overflow: objects, retentionDays: config.RETENTION_DAYS }),
+  explainQueue: new SqsQueue(sqs, config.EXPLAIN_QUEUE_URL),
+  followUps: new SqsQueue(sqs, config.DETECT_QUEUE_URL),
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+async function detectRecord(record: SQSRecord, context: Context): Promise<void> {
+  for (const job of jobsFromBody(record.body)) {
+    if (job.kind === 'object' && job.bucket !== config.BUCKET_NAME) {
+      logger.warn('event for another bucket ignored', { bucket: job.bucket, key: job.key });
+      continue;
+    }
+    const outcome = await runDetection(ports, job.kind === 'object' ? { kind: 'object', key: job.key } : job, {
+      now: Date.now(), remainingMs: () => context.getRemainingTimeInMillis(), reserveMs: config.DEADLINE_RESERVE_MS,
+    });
+    const log = outcome.status === 'FAILED' ? logger.error.bind(logger) : logger.info.bind(logger);
+    log('detection', { key: job.key, messageId: record.messageId, ...outcome });
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  // One at a time: each detection streams a whole object and watches the one deadline.
+  return processPartialResponse(event, (record: SQSRecord) => detectRecord(record, context), processor, { context, processInParallel: false });
+};

@@ -1,0 +1,44 @@
+/**
+ * Training Lambda: S3 notifications for `baseline/<source>/…` from the training job queue →
+ * `runTraining`. Transient failures are thrown per record (the queue retries, then the DLQ);
+ * a baseline with nothing readable is logged as an error and consumed.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { LogsleuthError } from '../../shared/errors.ts';
+import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
+import { runTraining, type TrainingPorts } from '../../shared/pipeline/stages/training.ts';
+import { documentClient, s3Client } from '../lib/clients.ts';
+import { loadConfig, trainConfigSchema } from '../lib/config.ts';
+import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
+import { logger } from '../lib/powertools.ts';
+import { jobsFromBody } from '../lib/s3-events.ts';
+import { S3ObjectStore } from '../lib/s3-object-store.ts';
+
+const config = loadConfig(trainConfigSchema);
+const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
+const ports: TrainingPorts = {
+  objects,
+  models: new ModelStore(objects),
+  results: new DynamoResultStore({ client: documentClient(config), tableName: config.TABLE_NAME, overflow: objects, retentionDays: config.RETENTION_DAYS }),
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+async function trainRecord(record: SQSRecord): Promise<void> {
+  for (const job of jobsFromBody(record.body)) {
+    if (job.kind !== 'object' || job.bucket !== config.BUCKET_NAME) continue;
+    try {
+      const outcome = await runTraining(ports, { key: job.key, now: Date.now() });
+      logger.info('training', { key: job.key, ...outcome });
+    } catch (error) {
+      if (!(error instanceof LogsleuthError) || error.retryable) throw error;
+      // Permanent: retrying the same objects cannot help; the message is consumed.
+      logger.error('training failed', { key: job.key, reason: error.message });
+    }
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  return processPartialResponse(event, trainRecord, processor, { context, processInParallel: false });
+};

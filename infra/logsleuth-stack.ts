@@ -1,0 +1,140 @@
+/**
+ * The logsleuth stack: a bucket whose `baseline/` and `logs/` uploads reach the training and
+ * detection functions through SQS job queues, a DynamoDB table for runs, anomalies, sessions,
+ * models and digests, and the explain queue that the (later) explainer consumes.
+ * Constructs hold no business logic; handlers are referred to by entry path only.
+ */
+import { fileURLToPath } from 'node:url';
+import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { TABLE_KEYS } from '../functions/lib/table-schema.ts';
+import { BASELINE_PREFIX, CHECKPOINTS_PREFIX, INPUT_SUFFIXES, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
+import { PipelineFunction } from './pipeline-function.ts';
+import { QueueWithDlq } from './queue-with-dlq.ts';
+
+export interface LogsleuthStackProps extends StackProps {
+  /** Days runs, anomalies and sessions are kept (DynamoDB TTL; default 90). */
+  retentionDays?: number;
+}
+
+const entry = (name: string) => fileURLToPath(new URL(`../functions/${name}/handler.ts`, import.meta.url));
+
+export const TRAIN_TIMEOUT = Duration.minutes(15);
+export const DETECT_TIMEOUT = Duration.minutes(15);
+/** The explainer (next issue) will call Bedrock per group; its queue is sized for that timeout now. */
+export const EXPLAIN_TIMEOUT = Duration.minutes(5);
+
+export class LogsleuthStack extends Stack {
+  constructor(scope: Construct, id: string, props: LogsleuthStackProps = {}) {
+    super(scope, id, props);
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL, enforceSSL: true, encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED, removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
+    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' });
+
+    const bucket = new Bucket(this, 'Data', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'data/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        // Checkpoints are only needed while a run continues; old object versions pile up otherwise.
+        { prefix: CHECKPOINTS_PREFIX, expiration: Duration.days(7) },
+        { noncurrentVersionExpiration: Duration.days(30) },
+      ],
+    });
+
+    const table = new Table(this, 'Results', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const gsi of [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2]) {
+      table.addGlobalSecondaryIndex({
+        indexName: gsi.name,
+        partitionKey: { name: gsi.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: gsi.sortKey, type: AttributeType.STRING },
+      });
+    }
+
+    const trainJobs = new QueueWithDlq(this, 'TrainJobs', { consumerTimeout: TRAIN_TIMEOUT });
+    const detectJobs = new QueueWithDlq(this, 'DetectJobs', { consumerTimeout: DETECT_TIMEOUT });
+    const explainJobs = new QueueWithDlq(this, 'ExplainJobs', { consumerTimeout: EXPLAIN_TIMEOUT });
+
+    // One rule per prefix × suffix (S3 allows one of each per rule). Outputs are written under
+    // models/, checkpoints/, sessions/ and contexts/ only, which no rule matches: no feedback loop.
+    for (const suffix of INPUT_SUFFIXES) {
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(trainJobs.queue), { prefix: BASELINE_PREFIX, suffix });
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(detectJobs.queue), { prefix: LOGS_PREFIX, suffix });
+    }
+
+    const common = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName, RETENTION_DAYS: String(props.retentionDays ?? 90) };
+    const train = new PipelineFunction(this, 'Train', {
+      entry: entry('train'), memorySize: 3008, timeout: TRAIN_TIMEOUT, environment: common,
+      // Training reads every baseline object of a source; a small batch keeps one invocation to a few sources.
+      queue: trainJobs.queue, batchSize: 1, maxConcurrency: 2,
+    });
+    const detect = new PipelineFunction(this, 'Detect', {
+      entry: entry('detect'), memorySize: 2048, timeout: DETECT_TIMEOUT,
+      environment: { ...common, EXPLAIN_QUEUE_URL: explainJobs.queue.queueUrl, DETECT_QUEUE_URL: detectJobs.queue.queueUrl, DEADLINE_RESERVE_MS: '60000' },
+      queue: detectJobs.queue, batchSize: 5, maxConcurrency: 10,
+    });
+
+    // Least privilege: each function gets the prefixes and actions it uses, nothing more.
+    bucket.grantRead(train.fn, `${BASELINE_PREFIX}*`);
+    bucket.grantReadWrite(train.fn, `${MODELS_PREFIX}*`);
+    table.grantWriteData(train.fn);
+    bucket.grantRead(detect.fn, `${LOGS_PREFIX}*`);
+    bucket.grantRead(detect.fn, `${MODELS_PREFIX}*`);
+    bucket.grantReadWrite(detect.fn, `${CHECKPOINTS_PREFIX}*`);
+    bucket.grantReadWrite(detect.fn, `${SESSIONS_PREFIX}*`);
+    bucket.grantReadWrite(detect.fn, 'contexts/*');
+    table.grantReadWriteData(detect.fn);
+    explainJobs.queue.grantSendMessages(detect.fn);
+    detectJobs.queue.grantSendMessages(detect.fn);
+
+    // Each cdk-nag finding acknowledged by its exact id, where it occurs, with the reason it is fine.
+    const basicExecution = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+    for (const scope of [train, detect, ...this.node.children.filter((c) => c.node.id.startsWith('BucketNotificationsHandler'))]) {
+      Validations.of(scope).acknowledge({ id: basicExecution, reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; it is the least-privilege managed policy for that.' });
+    }
+    for (const fn of [train, detect]) {
+      Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'nodejs22.x is pinned on purpose: it is the runtime the handlers and their bundle target are tested for; moving to a newer one is a deliberate, tested change.' });
+    }
+    const bucketArn = `<${this.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>`;
+    const tableArn = `<${this.getLogicalId(table.node.defaultChild as CfnElement)}.Arn>`;
+    const prefixes: [PipelineFunction, string[]][] = [
+      [train, [BASELINE_PREFIX, MODELS_PREFIX]],
+      [detect, [LOGS_PREFIX, MODELS_PREFIX, CHECKPOINTS_PREFIX, SESSIONS_PREFIX, 'contexts/']],
+    ];
+    for (const [fn, owned] of prefixes) {
+      for (const prefix of owned) {
+        Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`, reason: `Objects under ${prefix} in the one data bucket: the keys are user file names or content hashes, unknown at deploy time.` });
+      }
+      Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`, reason: 'The results table\'s own GSIs (runs by source and time, anomalies by score and type).' });
+    }
+    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
+      for (const fn of [train, detect]) {
+        Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `CDK's grantRead/grantReadWrite action family ${action}, scoped to the prefixes above in one bucket (versioned reads, multipart aborts of our own uploads).` });
+      }
+    }
+
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Upload baselines to baseline/<source>/ and logs to logs/<source>/' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'ExplainQueueUrl', { value: explainJobs.queue.queueUrl });
+    new CfnOutput(this, 'DetectDlqUrl', { value: detectJobs.deadLetterQueue.queueUrl });
+  }
+}

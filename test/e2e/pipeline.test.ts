@@ -1,0 +1,109 @@
+/**
+ * The whole AWS pipeline in one process: s3rver + dynalite + local-aws-sqs on 127.0.0.1, S3 events
+ * bridged to the job queues with the stack's filters, the real handlers invoked with real SQS batches.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
+import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
+import { gzip, sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
+import { encodeS3Key } from '../support/lambda.ts';
+
+let s: Scenario;
+let results: DynamoResultStore;
+const BASELINE_KEY = 'baseline/checkout/baseline day 1.jsonl';
+const INCIDENT_KEY = 'logs/checkout/incident 2026-11-20.jsonl.gz';
+
+beforeAll(async () => {
+  s = await startScenario('e2e');
+  results = new DynamoResultStore({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
+});
+afterAll(async () => s?.close());
+
+const s3Event = (bucket: string, key: string) => JSON.stringify({
+  Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key: encodeS3Key(key) } } }],
+});
+
+describe('the AWS pipeline end to end', () => {
+  let runId: string;
+  let snapshot: Record<string, unknown>[];
+
+  it('trains a model from an uploaded baseline and stores it in S3 with a current pointer', async () => {
+    await s.upload(BASELINE_KEY, await sampleLog('baseline'));
+    await s.runQueues();
+    const pointer = await s.emulators.s3.send(new GetObjectCommand({ Bucket: s.bucket, Key: 'models/checkout/current' }));
+    const { modelId, artifactKey } = JSON.parse(await pointer.Body!.transformToString()) as { modelId: string; artifactKey: string };
+    const artifact = await s.emulators.s3.send(new GetObjectCommand({ Bucket: s.bucket, Key: artifactKey }));
+    expect(JSON.parse(await artifact.Body!.transformToString())).toMatchObject({ format: 'logsleuth-model', id: modelId });
+    expect((await results.listModels('checkout')).map((m) => m.modelId)).toEqual([modelId]);
+  });
+
+  it('detects a gzip incident: run DONE, anomalies with FULL_SESSION context, sessions, one explain message per group', async () => {
+    await s.upload(INCIDENT_KEY, gzip(await sampleLog('incident')));
+    await s.runQueues();
+
+    const [run] = await results.listRuns('checkout');
+    runId = run!.runId;
+    expect(run).toMatchObject({ status: 'DONE', input: { key: INCIDENT_KEY }, explainQueued: true });
+    expect(run!.counts!.records).toBe(10153);
+
+    const anomalies = await results.listAnomalies(runId);
+    expect(anomalies.length).toBe(run!.counts!.anomalies);
+    expect(anomalies.length).toBeGreaterThan(3);
+    const inSession = anomalies.filter((a) => a.context.contextType === 'FULL_SESSION');
+    expect(inSession.length).toBeGreaterThan(0);
+    const full = await results.getAnomaly(runId, inSession[0]!.id);
+    expect(full!.context.logs.length).toBeGreaterThan(0);
+    expect(full!.context.logs.some((log) => log.anomalous)).toBe(true);
+    const session = await results.getSession(runId, inSession[0]!.context.sessionId!);
+    expect(session!.anomalyIds).toContain(inSession[0]!.id);
+
+    const messages = await s.takeExplainMessages();
+    const sessions = new Set(inSession.map((a) => a.context.sessionId));
+    const loose = anomalies.filter((a) => a.context.contextType !== 'FULL_SESSION').length;
+    expect(messages.length).toBe(sessions.size + loose);
+    expect(new Set(messages.map((m) => m.groupId)).size).toBe(messages.length);
+    expect(messages.flatMap((m) => m.anomalyIds as string[]).sort()).toEqual(anomalies.map((a) => a.id).sort());
+    snapshot = await s.items();
+  });
+
+  it('changes nothing when the same S3 event is delivered twice more', async () => {
+    const body = s3Event(s.bucket, INCIDENT_KEY);
+    await s.emulators.sqs.send(new SendMessageCommand({ QueueUrl: s.queues.detect.url, MessageBody: body }));
+    await s.emulators.sqs.send(new SendMessageCommand({ QueueUrl: s.queues.detect.url, MessageBody: body }));
+    await s.runQueues();
+    expect(await s.items()).toEqual(snapshot);
+    expect(await s.takeExplainMessages()).toEqual([]);
+  });
+
+  it('marks a corrupt archive FAILED with a readable reason and leaves everything else alone', async () => {
+    const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(200, 0x5a)]);
+    await s.upload('logs/checkout/broken.jsonl.gz', corrupt);
+    await s.runQueues();
+
+    const failed = (await results.listRuns('checkout')).find((r) => r.input.key === 'logs/checkout/broken.jsonl.gz');
+    expect(failed).toMatchObject({ status: 'FAILED' });
+    expect(failed!.reason).toMatch(/broken\.jsonl\.gz/);
+    expect(failed!.reason).toMatch(/is damaged and was not analysed: .*compressed data ends early/);
+    const after = (await s.items()).filter((item) => item.PK !== `RUN#${failed!.runId}` && !String(item.PK).startsWith('DIGEST#'));
+    expect(after).toEqual(snapshot.filter((item) => !String(item.PK).startsWith('DIGEST#')));
+    expect(await s.takeExplainMessages()).toEqual([]);
+    const dlq = await s.emulators.sqs.send(new (await import('@aws-sdk/client-sqs')).ReceiveMessageCommand({ QueueUrl: s.queues.detect.dlqUrl, AttributeNames: ['All'] }));
+    expect(dlq.Messages ?? []).toEqual([]);
+  });
+
+  it('fails a log upload for a source without a model, telling what to upload first', async () => {
+    await s.upload('logs/billing/today.log', 'something happened\n');
+    await s.runQueues();
+    const [run] = await results.listRuns('billing');
+    expect(run).toMatchObject({ status: 'FAILED', modelId: 'none' });
+    expect(run!.reason).toContain('upload a baseline to baseline/billing/ first');
+  });
+
+  it('counts the day in the digest: one done run and two failed ones', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    expect(await results.getDigest(day, 'checkout')).toMatchObject({ runs: 2, failedRuns: 1 });
+    expect(await results.getDigest(day, 'billing')).toMatchObject({ runs: 1, failedRuns: 1 });
+  });
+});
