@@ -1,20 +1,18 @@
 /**
- * Session outlier evaluation on HDFS_100k (loglizer's demo subset): trains the session Isolation
- * Forest on the train split's sessions and prints precision / recall / F1 / ROC-AUC on the test split
- * and on all sessions. Labels are used for scoring only.
+ * Session outlier evaluation on HDFS_100k (loglizer's demo subset): trains the product's session
+ * outlier model (shared/detect/session-outliers.ts, the same code detection runs) on the train
+ * split's sessions and prints precision / recall / F1 / ROC-AUC on the test split and on all
+ * sessions. Labels are used for scoring only.
  *
- *   npx tsx scripts/eval-sessions.ts [--transform log1p|tfidf|raw] [--train all|normal] [--seed N] [--contamination C]
+ *   npm run eval:sessions -- [--train all|normal] [--seed N] [--contamination C]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import {
-  trainSessionOutliers,
-  type SessionOutlierModel,
-  type SessionTransform,
-} from '../shared/forest/session-outliers.ts';
+import { judgeSessionMix, SessionSampler, sessionFeatures } from '../shared/detect/session-outliers.ts';
+import type { ForestModel } from '../shared/forest/index.ts';
 
 /** The dataset, relative to this file: `<repo>/../shared/datasets/hdfs-100k`. */
 export const HDFS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/datasets/hdfs-100k');
@@ -41,10 +39,8 @@ export interface Metrics {
 /** Options of {@link evaluateHdfsSessions}. */
 export interface HdfsEvalOptions {
   seed?: number;
-  trees?: number;
-  sampleSize?: number;
+  /** Default: the product's default, 0.05. */
   contamination?: number;
-  transform?: SessionTransform;
   /**
    * Train on all train-split sessions (`all`, default: unsupervised, like production, where baseline
    * traffic is assumed mostly normal but is not filtered, and like loglizer) or only those labelled
@@ -135,51 +131,51 @@ export function rocAuc(scores: number[], labels: boolean[]): number {
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
-function evaluate(model: SessionOutlierModel, sessions: HdfsSession[]): Metrics {
-  const results = sessions.map((s) => model.score(s.events));
-  // A session with a template the forest cannot see (never in a training session) counts as an
-  // outlier: the production pipeline reports those as NEW_TEMPLATE anyway.
-  const flagged = results.map((r) => r.isOutlier || r.unseenTemplates.length > 0);
-  const scores = results.map((r) => (r.unseenTemplates.length > 0 ? 1 : r.score));
-  return metrics(scores, flagged, sessions.map((s) => s.anomaly));
+/** Every event id, in a fixed order: the columns of the count vectors (plus "other" at the end, as in the product). */
+function vocabularyOf(sessions: HdfsSession[]): string[] {
+  return [...new Set(sessions.flatMap((s) => s.events))].sort();
+}
+
+function countVector(events: string[], column: Map<string, number>): number[] {
+  const vector = new Array<number>(column.size + 1).fill(0);
+  for (const event of events) vector[column.get(event) ?? column.size]! += 1;
+  return vector;
+}
+
+function evaluate(forest: ForestModel, commonMixes: Record<string, number>, vectors: number[][], labels: boolean[]): Metrics {
+  const flagged = vectors.map((v) => judgeSessionMix(forest, v, commonMixes) !== null);
+  // Ranking by the forest's own score (threshold-free ROC-AUC).
+  const scores = vectors.map((v) => forest.score(sessionFeatures(v)));
+  return metrics(scores, flagged, labels);
 }
 
 /**
- * Train the session forest on HDFS_100k's train split and score the test split and all sessions.
+ * Train the session model on HDFS_100k's train split and score the test split and all sessions.
  * Deterministic for a given seed.
  */
 export function evaluateHdfsSessions(options: HdfsEvalOptions = {}): HdfsEvalResult {
   const resolved = {
     seed: options.seed ?? 1,
-    trees: options.trees ?? 100,
-    sampleSize: options.sampleSize ?? 256,
-    // loglizer's HDFS Isolation Forest demo uses contamination 0.03 ("estimate the ratio of anomaly
-    // samples"); chosen from that, not from this split's labels. See the report for 0.05.
-    contamination: options.contamination ?? 0.03,
-    transform: options.transform ?? 'log1p',
+    contamination: options.contamination ?? 0.05,
     train: options.train ?? 'all',
   } satisfies HdfsEvalResult['options'];
   const sessions = loadHdfsSessions(options.dir);
+  // Training vocabulary only: events never seen in training land in the "other" column, as in detection.
   const training = sessions.filter((s) => s.split === 'train' && (resolved.train === 'all' || !s.anomaly));
+  const column = new Map(vocabularyOf(training).map((id, i) => [id, i]));
   const started = performance.now();
-  const model = trainSessionOutliers(
-    training.map((s) => s.events),
-    {
-      seed: resolved.seed,
-      trees: resolved.trees,
-      sampleSize: resolved.sampleSize,
-      contamination: resolved.contamination,
-      transform: resolved.transform,
-    },
-  );
+  const sampler = new SessionSampler(20_000, resolved.seed);
+  for (const s of training) sampler.add(countVector(s.events, column));
+  const { forest, commonMixes } = sampler.train({ seed: resolved.seed, contamination: resolved.contamination });
   const trainMs = performance.now() - started;
+  const score = (subset: HdfsSession[]) => evaluate(forest!, commonMixes, subset.map((s) => countVector(s.events, column)), subset.map((s) => s.anomaly));
   return {
     options: resolved,
     trainSessions: training.length,
-    threshold: model.forest.threshold,
+    threshold: forest!.threshold,
     trainMs,
-    test: evaluate(model, sessions.filter((s) => s.split === 'test')),
-    all: evaluate(model, sessions),
+    test: score(sessions.filter((s) => s.split === 'test')),
+    all: score(sessions),
   };
 }
 
@@ -191,19 +187,15 @@ function format(name: string, m: Metrics): string {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const { values } = parseArgs({
     options: {
-      transform: { type: 'string' },
       train: { type: 'string' },
       seed: { type: 'string' },
       contamination: { type: 'string' },
-      trees: { type: 'string' },
     },
   });
   const result = evaluateHdfsSessions({
-    ...(values.transform && { transform: values.transform as SessionTransform }),
     ...(values.train && { train: values.train as 'all' | 'normal' }),
     ...(values.seed && { seed: Number(values.seed) }),
     ...(values.contamination && { contamination: Number(values.contamination) }),
-    ...(values.trees && { trees: Number(values.trees) }),
   });
   console.log(JSON.stringify(result.options));
   console.log(`trained on ${result.trainSessions} sessions in ${result.trainMs.toFixed(0)} ms; threshold ${result.threshold.toFixed(4)}`);

@@ -7,7 +7,7 @@ import { stableId } from '../hash.ts';
 import type { Level, LogRecord } from '../ingest/record.ts';
 import type { Model } from '../model/model.ts';
 import type { ContextCollector, RecordRef } from './context.ts';
-import { sessionFeatures, signatureOf } from './session-features.ts';
+import { judgeSessionMix } from './session-outliers.ts';
 import type { SessionTracker } from './session-tracker.ts';
 import { changeSignificance, shapeOf, templateDeviation, type ShapeCounter } from './template-features.ts';
 import type { Anomaly, AnomalyContext, AnomalyReason, SessionMetrics } from './types.ts';
@@ -167,7 +167,7 @@ export function sessionOutliers(model: Model, sessions: SessionTracker, columnOf
     const mix = vector.join(',');
     let verdict = verdicts.get(mix);
     if (verdict === undefined) {
-      verdict = judgeMix(forest, vector, model.sessionSignatures);
+      verdict = judgeSessionMix(forest, vector, model.sessionSignatures);
       verdicts.set(mix, verdict);
     }
     if (!verdict) continue;
@@ -186,16 +186,6 @@ export function sessionOutliers(model: Model, sessions: SessionTracker, columnOf
     });
   }
   return found.sort((a, b) => b.reason.score - a.reason.score || a.ordinal - b.ordinal);
-}
-
-/** Scores one template mix; null when it is common in the baseline or not isolated enough. */
-function judgeMix(forest: NonNullable<Model['sessionForest']>, vector: number[], common: Record<string, number>): { score: number; unseen: boolean } | null {
-  if ((common[signatureOf(vector)] ?? 0) >= 3) return null;
-  const features = sessionFeatures(vector);
-  // A template no baseline session ever had is invisible to the trees (its column was constant): count it as isolated.
-  const unseen = forest.deviatingDroppedColumns(features).length > 0;
-  const score = Math.max(forest.score(features), unseen ? forest.threshold + 0.05 : 0);
-  return forest.isAnomaly(score) ? { score, unseen } : null;
 }
 
 /** Hybrid: findings on the same record become one anomaly with several reasons; a session finding joins an anomaly in its session. */

@@ -25,7 +25,7 @@ export interface Model {
   baselineTemplateScores: Record<string, number>;
   /** Isolation Forest over per-session template-count vectors; absent without enough sessions. */
   sessionForest?: ForestModel;
-  /** How many baseline sessions had each common exact template mix (see session-features.ts). */
+  /** Template mixes common in baseline sessions, with how many had them (see detect/session-outliers.ts). */
   sessionSignatures: Record<string, number>;
   training: { records: number; sessions: number; sources: string[] };
 }

@@ -7,12 +7,12 @@ import { Baseline } from '../baseline/baseline.ts';
 import { TemplateStats } from '../baseline/template-stats.ts';
 import { sessionIdFromMessage } from '../detect/session-id.ts';
 import { SessionTracker } from '../detect/session-tracker.ts';
-import { sessionFeatures, signatureOf } from '../detect/session-features.ts';
+import { SessionSampler } from '../detect/session-outliers.ts';
 import { shapeOf, templateDeviation, TEMPLATE_FEATURES, ShapeCounter } from '../detect/template-features.ts';
 import { trainForest, type ForestModel } from '../forest/index.ts';
 import type { LogRecord } from '../ingest/record.ts';
 import { sealModel, type Model } from '../model/model.ts';
-import { createRandom } from '../random.ts';
+import { Reservoir } from '../reservoir.ts';
 import { TemplateMiner } from '../templates/index.ts';
 
 export interface TrainOptions {
@@ -33,7 +33,6 @@ export interface TrainOptions {
 /** Fewer template-window rows or sessions than this and the forest would only learn noise: it is left out. */
 const MIN_TEMPLATE_ROWS = 30;
 const MIN_SESSIONS_FOR_FOREST = 50;
-const MAX_SIGNATURES = 50_000;
 const MAX_TEMPLATE_ROWS = 10_000;
 /** A template needs this many records in a window, and this many before it, for its change to be meaningful. */
 const MIN_WINDOW_COUNT = 10;
@@ -95,8 +94,9 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
   const templateForest = rows.length >= MIN_TEMPLATE_ROWS ? trainForest(rows.map((r) => r.features), { seed, contamination, featureNames: TEMPLATE_FEATURES }) : undefined;
   const baselineTemplateScores = templateForest ? ownBaselineScores(templateForest, rows, vocabulary, columnOfCluster) : {};
 
-  const { rows: sessionRows, signatures } = sampleSessions(sessions, columnOfCluster, vocabulary.length, seed, options.maxSessionSamples ?? 20_000);
-  const sessionForest = sessionRows.length >= MIN_SESSIONS_FOR_FOREST ? trainForest(sessionRows, { seed: seed + 1, contamination }) : undefined;
+  const sampler = new SessionSampler(options.maxSessionSamples ?? 20_000, seed);
+  for (const [, index] of sessions.entries()) sampler.add(sessions.vector(index, vocabulary.length, (cluster) => columnOfCluster[cluster]!));
+  const { forest: sessionForest, commonMixes } = sampler.train({ seed: seed + 1, contamination, minSessions: MIN_SESSIONS_FOR_FOREST });
 
   return sealModel({
     seed,
@@ -106,7 +106,7 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
     ...(templateForest && { templateForest }),
     baselineTemplateScores,
     ...(sessionForest && { sessionForest }),
-    sessionSignatures: signatures,
+    sessionSignatures: commonMixes,
     training: { records: ordinal, sessions: sessions.size, sources: [...sources].sort() },
   });
 }
@@ -129,41 +129,3 @@ function ownBaselineScores(forest: ForestModel, rows: { cluster: number; feature
   }));
 }
 
-/** A seeded reservoir sample: memory stays bounded however long the input. */
-class Reservoir<T> {
-  readonly items: T[] = [];
-  private seen = 0;
-  private readonly random: () => number;
-  constructor(private readonly limit: number, seed: number) {
-    this.random = createRandom(seed);
-  }
-  offer(item: T): void {
-    this.seen++;
-    if (this.items.length < this.limit) this.items.push(item);
-    else {
-      const slot = Math.floor(this.random() * this.seen);
-      if (slot < this.limit) this.items[slot] = item;
-    }
-  }
-}
-
-/**
- * Session vectors for the forest: a seeded reservoir sample (memory stays bounded with millions of
- * sessions), plus how often each exact template mix occurred, so detection can tell a rare mix
- * from a common one that the forest merely finds isolated.
- */
-function sampleSessions(tracker: SessionTracker, columnOfCluster: number[], width: number, seed: number, limit: number) {
-  const rows = new Reservoir<number[]>(limit, seed ^ 0x5e55);
-  const signatures: Record<string, number> = {};
-  let distinct = 0;
-  for (const [, index] of tracker.entries()) {
-    const vector = tracker.vector(index, width, (cluster) => columnOfCluster[cluster]!);
-    const signature = signatureOf(vector);
-    // Bounded: past MAX_SIGNATURES distinct mixes, only mixes already known are counted.
-    if (signature in signatures || distinct++ < MAX_SIGNATURES) signatures[signature] = (signatures[signature] ?? 0) + 1;
-    rows.offer(sessionFeatures(vector));
-  }
-  // Only common mixes matter to detection; one-offs would just bloat the model.
-  for (const [signature, count] of Object.entries(signatures)) if (count < 3) delete signatures[signature];
-  return { rows: rows.items, signatures };
-}

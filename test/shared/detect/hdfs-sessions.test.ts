@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateHdfsSessions } from '../../../scripts/eval-sessions.ts';
 
 describe('session outliers on HDFS_100k', () => {
-  // Trained on the train split without labels; threshold from contamination 0.03 (loglizer's setting).
+  // Trained on the train split without labels, with the product's defaults (contamination 0.05, common-mix gate).
   const result = evaluateHdfsSessions({ seed: 1 });
 
   it('reaches F1 ≥ 0.60 on the test split', () => {
