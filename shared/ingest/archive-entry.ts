@@ -22,19 +22,3 @@ export interface SkippedEntry {
   name: string;
   reason: string;
 }
-
-/** Thrown inside an entry's byte stream when the archive ends before the entry does. */
-export class ArchiveEndedEarly extends Error {
-  override name = 'ArchiveEndedEarly';
-}
-
-/** Yields exactly `size` bytes from `reader`, or throws {@link ArchiveEndedEarly} when they run out. */
-export async function* takeBytes(reader: ByteReader, size: number): AsyncGenerator<Uint8Array> {
-  let left = size;
-  while (left > 0) {
-    const chunk = await reader.next(left);
-    if (chunk === null) throw new ArchiveEndedEarly(`the archive ends ${left} bytes before the end of this file`);
-    left -= chunk.length;
-    yield chunk;
-  }
-}

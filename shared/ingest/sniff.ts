@@ -116,7 +116,7 @@ function isTarHeader(head: Uint8Array): boolean {
 }
 
 /** The header checksum: the sum of all 512 bytes with the checksum field read as spaces. */
-export function tarChecksumOk(header: Uint8Array): boolean {
+function tarChecksumOk(header: Uint8Array): boolean {
   const stored = parseOctal(header, 148, 8);
   if (stored === undefined) return false;
   let sum = 0;
@@ -125,7 +125,7 @@ export function tarChecksumOk(header: Uint8Array): boolean {
 }
 
 /** An octal number field (NUL/space padded); `undefined` when it holds anything else. */
-export function parseOctal(bytes: Uint8Array, at: number, length: number): number | undefined {
+function parseOctal(bytes: Uint8Array, at: number, length: number): number | undefined {
   let value = 0;
   let seen = false;
   for (let i = at; i < at + length; i++) {
