@@ -167,7 +167,7 @@ export function sessionOutliers(model: Model, sessions: SessionTracker, columnOf
     const mix = vector.join(',');
     let verdict = verdicts.get(mix);
     if (verdict === undefined) {
-      verdict = judgeSessionMix(forest, vector, model.sessionSignatures);
+      verdict = judgeSessionMix(forest, vector, model.commonSessionMixes);
       verdicts.set(mix, verdict);
     }
     if (!verdict) continue;

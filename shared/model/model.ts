@@ -26,7 +26,7 @@ export interface Model {
   /** Isolation Forest over per-session template-count vectors; absent without enough sessions. */
   sessionForest?: ForestModel;
   /** Template mixes common in baseline sessions, with how many had them (see detect/session-outliers.ts). */
-  sessionSignatures: Record<string, number>;
+  commonSessionMixes: Record<string, number>;
   training: { records: number; sessions: number; sources: string[] };
 }
 
@@ -41,7 +41,7 @@ const modelSchema = z.object({
   templateForest: z.unknown().optional(),
   baselineTemplateScores: z.record(z.string(), z.number()),
   sessionForest: z.unknown().optional(),
-  sessionSignatures: z.record(z.string(), z.number()),
+  commonSessionMixes: z.record(z.string(), z.number()),
   training: z.object({ records: z.number(), sessions: z.number(), sources: z.array(z.string()) }),
 });
 
@@ -57,7 +57,7 @@ function body(model: Omit<Model, 'id'>) {
     ...(model.templateForest && { templateForest: model.templateForest.toJSON() }),
     baselineTemplateScores: model.baselineTemplateScores,
     ...(model.sessionForest && { sessionForest: model.sessionForest.toJSON() }),
-    sessionSignatures: model.sessionSignatures,
+    commonSessionMixes: model.commonSessionMixes,
     training: model.training,
   };
 }
@@ -93,7 +93,7 @@ export function modelFromJSON(json: unknown): Model {
       ...(data.templateForest !== undefined && { templateForest: ForestModel.fromJSON(data.templateForest) }),
       baselineTemplateScores: data.baselineTemplateScores,
       ...(data.sessionForest !== undefined && { sessionForest: ForestModel.fromJSON(data.sessionForest) }),
-      sessionSignatures: data.sessionSignatures,
+      commonSessionMixes: data.commonSessionMixes,
       training: data.training,
     };
   } catch (error) {

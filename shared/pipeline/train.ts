@@ -106,7 +106,7 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
     ...(templateForest && { templateForest }),
     baselineTemplateScores,
     ...(sessionForest && { sessionForest }),
-    sessionSignatures: commonMixes,
+    commonSessionMixes: commonMixes,
     training: { records: ordinal, sessions: sessions.size, sources: [...sources].sort() },
   });
 }
