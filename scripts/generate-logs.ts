@@ -20,6 +20,12 @@ for (const scenario of scenarios) {
   const injected: InjectedIncident[] = [];
   const lines = [...generateLogLines({ seed: scenario.seed, sessions: 2000, incidents: [...scenario.incidents] }, injected)];
   writeFileSync(join(root, scenario.file), lines.join('\n') + '\n');
+  const cascade = injected.find((i) => i.kind === 'cascade-failure');
+  if (cascade) {
+    // The seed's sample_logs.json: the four req-003 records, as a JSON array, on their own.
+    const records = cascade.lines.map((line) => JSON.parse(lines[line - 1]!));
+    writeFileSync(join(root, 'sample_logs.json'), JSON.stringify(records, null, 2) + '\n');
+  }
   const summary = injected.map((i) => ({ ...i, lines: i.lines.length > 5 ? `${i.lines.length} lines from ${i.lines[0]}` : i.lines }));
   console.log(`${scenario.file}: ${lines.length} lines`, summary.length ? JSON.stringify(summary) : '');
 }
