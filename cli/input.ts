@@ -39,10 +39,22 @@ export function describeProblems(report: IngestReport): string[] {
   return lines;
 }
 
-/** Nothing could be read at all (every path missing, unreadable or not a log file). */
-export function assertSomethingRead(report: IngestReport): void {
+/**
+ * Thrown when no input could be read at all. Its reasons were already printed, one line per problem,
+ * so the CLI only exits non-zero: a summary line would repeat them.
+ */
+export class NothingReadError extends UserInputError {
+  override name = 'NothingReadError';
+  readonly reported = true;
+}
+
+/** False when nothing could be read at all (every path missing, unreadable or not a log file). */
+export function somethingRead(report: IngestReport): boolean {
   const usable = report.sourcesRead - report.counts.binary;
-  if (report.records === 0 && usable <= 0 && report.sourcesFailed + report.counts.binary > 0) {
-    throw new UserInputError('no input could be read (see the problems above)');
-  }
+  return !(report.records === 0 && usable <= 0 && report.sourcesFailed + report.counts.binary > 0);
+}
+
+/** Throws {@link NothingReadError} when nothing could be read; print the problems first. */
+export function assertSomethingRead(report: IngestReport): void {
+  if (!somethingRead(report)) throw new NothingReadError('no input could be read');
 }

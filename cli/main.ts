@@ -5,7 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { LogsleuthError } from '../shared/errors.ts';
 import { analyzeCommand, detectCommand, trainCommand } from './commands/analyze.ts';
+import { runsCommand, showCommand } from './commands/runs.ts';
 import { templatesCommand } from './commands/templates.ts';
+import { NothingReadError } from './input.ts';
 
 /** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -18,12 +20,16 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(trainCommand());
   program.addCommand(detectCommand());
   program.addCommand(templatesCommand());
+  program.addCommand(runsCommand());
+  program.addCommand(showCommand());
 
   try {
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    // Its problems were printed already, one line each.
+    if (error instanceof NothingReadError) return 1;
     const debug = program.opts<{ debug?: boolean }>().debug || argv.includes('--debug');
     if (debug) process.stderr.write(`${(error as Error).stack}\n`);
     else if (error instanceof LogsleuthError) process.stderr.write(`logsleuth: ${error.message}\n`);

@@ -49,3 +49,16 @@ export function numberOption(flags: string, description: string, defaultValue: n
     return parsed;
   });
 }
+
+/** `--source <name>`: a source name as the cloud knows it (the `<source>` of `logs/<source>/`). */
+export function sourceOption(description: string): Option {
+  return new Option('--source <name>', description).argParser((value) => {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new UserInputError(`--source must be 1 to 64 letters, digits, '.', '_' or '-', got "${value}"`);
+    return value;
+  });
+}
+
+/** `--store <dir>`: the result store's directory (default `.logsleuth/` in the current directory). */
+export function storeOptions(command: Command, description: string): Command {
+  return command.option('--store <dir>', `${description} (default: .logsleuth in the current directory)`);
+}

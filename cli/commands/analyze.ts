@@ -10,13 +10,15 @@ import { explainAll, heuristicExplainer } from '../../shared/explain/explainer.t
 import type { Model } from '../../shared/model/model.ts';
 import { detectAnomalies, type DetectionResult } from '../../shared/pipeline/detect.ts';
 import { trainModel } from '../../shared/pipeline/train.ts';
-import { assertSomethingRead, describeProblems, openLocalInputs, type LocalInputs } from '../input.ts';
+import type { RunRecord } from '../../shared/ports.ts';
+import { recordDetection } from '../../shared/pipeline/stages/record.ts';
+import { assertSomethingRead, describeProblems, openLocalInputs, somethingRead, type LocalInputs } from '../input.ts';
 import { loadModel, saveModel } from '../model-files.ts';
-import { ingestOptions, numberOption, sessionRegex, withInputOptions, type InputFlags } from '../options.ts';
+import { ingestOptions, numberOption, sessionRegex, sourceOption, storeOptions, withInputOptions, type InputFlags } from '../options.ts';
 import { printResult, resultDocument } from '../output/result.ts';
 
 interface TrainFlags extends InputFlags { seed: number; contamination: number }
-interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; top: number; maxAnomalies: number }
+interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; top: number; maxAnomalies: number; store: string | boolean; source: string }
 
 const withTrainOptions = (command: Command) =>
   withInputOptions(command)
@@ -29,7 +31,10 @@ const withDetectOptions = (command: Command) =>
     .addOption(numberOption('--max-anomalies <n>', 'most anomalies reported', 100, 1, 10_000))
     .addOption(numberOption('--top <n>', 'anomalies shown in detail', 3, 0, 100))
     .option('--json', 'print the result as one JSON object')
-    .option('--out <dir>', 'also write the result to <dir>/results.json');
+    .option('--out <dir>', 'also write the result to <dir>/results.json')
+    .addOption(sourceOption('name the run\'s source (`logsleuth runs --source` lists one source)').default('local'))
+    .option('--no-store', 'do not keep the run in the result store');
+const withDetectAndStoreOptions = (command: Command) => storeOptions(withDetectOptions(command), 'keep the run in the result store in <dir>');
 
 export function trainCommand(): Command {
   return withTrainOptions(new Command('train'))
@@ -46,7 +51,7 @@ export function trainCommand(): Command {
 }
 
 export function detectCommand(): Command {
-  return withDetectOptions(new Command('detect'))
+  return withDetectAndStoreOptions(new Command('detect'))
     .description('find anomalies in logs against a trained model')
     .argument('<paths...>', 'log files, archives or directories')
     .requiredOption('--model <model-dir>', 'directory with model.json (from `logsleuth train`)')
@@ -57,7 +62,7 @@ export function detectCommand(): Command {
 }
 
 export function analyzeCommand(): Command {
-  return withDetectOptions(new Command('analyze'))
+  return withDetectAndStoreOptions(new Command('analyze'))
     .description('train on a baseline, detect anomalies in the input, explain them (offline)')
     .argument('<paths...>', 'log files, archives or directories to analyse')
     .option('--baseline <paths...>', 'logs of normal operation to learn from (default: the input itself)')
@@ -87,24 +92,69 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   const started = Date.now();
   const local = await openLocalInputs(paths, ingestOptions(flags));
   const regex = sessionRegex(flags);
-  // The run id names the model and the inputs (names and sizes), so re-running gives the same ids.
-  const runId = stableId('r', model.id, flags.z, ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`));
+  // The run id names the model, the inputs (names and sizes) and the options that change the findings,
+  // so re-running the same thing gives the same ids (and stores nothing twice).
+  const runId = stableId('r', model.id, flags.z, flags.maxAnomalies, regex?.source, JSON.stringify(ingestOptions(flags)),
+    ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`));
   const detection: DetectionResult = await detectAnomalies(model, (select) => local.records(select), {
     runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }),
   });
   const anomalies = await explainAll(detection.anomalies, heuristicExplainer);
-  const result = resultDocument({ ...detection, anomalies }, local.report, modelNote, (Date.now() - started) / 1000);
+  const explained: DetectionResult = { ...detection, anomalies };
+  const seconds = (Date.now() - started) / 1000;
+  // Nothing read: no run to keep (the problems say why, and the command fails).
+  const stored = flags.store !== false && somethingRead(local.report)
+    ? await storeRun(typeof flags.store === 'string' ? flags.store : undefined, flags.source, paths, local, model, explained, started)
+    : undefined;
+  const result = { ...resultDocument(explained, local.report, modelNote, seconds), ...(stored && { stored }) };
 
   if (flags.out) {
     await mkdir(flags.out, { recursive: true });
     await writeFile(join(flags.out, 'results.json'), JSON.stringify(result, null, 2));
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else {
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    // The problems are in the JSON; when they are all there is, stderr says why the command failed.
+    if (!somethingRead(local.report)) for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
+  } else {
     for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
     // Nothing read: the problems above say why; an all-zero summary would only add noise.
     assertSomethingRead(local.report);
     printResult(result, flags.top);
+    if (stored) {
+      process.stdout.write(stored.created
+        ? `\nstored as run ${stored.runId} in ${stored.dir} (logsleuth show ${stored.runId})\n`
+        : `\nrun ${stored.runId} is already stored in ${stored.dir}, unchanged (logsleuth show ${stored.runId})\n`);
+    }
   }
   assertSomethingRead(local.report);
+}
+
+/** Where a run was kept; `created` is false when the same run was stored before (nothing changed). */
+export interface StoredRun { dir: string; runId: string; created: boolean }
+
+/**
+ * Keeps the run in the embedded store through the cloud's own write sequence: `startRun` (the
+ * idempotency gate), then {@link recordDetection}. A run stored before is left as it is.
+ */
+async function storeRun(dir: string | undefined, source: string, paths: string[], local: LocalInputs, model: Model, detection: DetectionResult, startedAt: number): Promise<StoredRun> {
+  const { openLocalStore } = await import('../adapters/local-store.ts');
+  const store = await openLocalStore(dir);
+  try {
+    const start: Omit<RunRecord, 'status'> = {
+      runId: detection.runId, source, modelId: model.id, startedAt,
+      input: {
+        location: process.cwd(), key: paths.join(', '),
+        etag: stableId('e', ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`)),
+        size: local.inputs.reduce((sum, i) => sum + (i.size ?? 0), 0),
+      },
+    };
+    const { run } = await store.results.startRun(start);
+    // RUNNING: new, or left by an interrupted command; its writes are repeated and then it is DONE.
+    if (run.status !== 'RUNNING') return { dir: store.dir, runId: run.runId, created: false };
+    await recordDetection(store.results, run, detection, { finishedAt: Date.now(), report: local.report });
+    return { dir: store.dir, runId: run.runId, created: true };
+  } finally {
+    await store.close();
+  }
 }

@@ -36,16 +36,26 @@ export function printResult(result: ResultDocument, detailed: number): void {
   const counts = Object.entries(result.countsByType).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${type}`);
   out.push(`findings: ${counts.length ? counts.join(', ') : 'none'}${result.anomalies.length < Object.values(result.countsByType).reduce((a, b) => a + b, 0) ? ` (strongest ${result.anomalies.length} kept; spikes grouped per template)` : ''}`);
   if (result.records === 0) out.push('the input holds no log records');
-  if (result.anomalies.length > 0) {
+  out.push(...anomalyLines(result.anomalies, detailed));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/**
+ * The anomalies, ranked as given: a table of the first `listed`, then the first `detailed` of them in
+ * detail (reasons, session or window context, explanation). Empty when there are none.
+ */
+export function anomalyLines(anomalies: Anomaly[], detailed: number, listed = 20): string[] {
+  const out: string[] = [];
+  if (anomalies.length > 0) {
     out.push('');
     out.push(renderTable(
       [{ header: '#', align: 'right' }, { header: 'score', align: 'right' }, { header: 'type' }, { header: 'where', max: 40 }, { header: 'session', max: 16 }, { header: 'count', align: 'right' }, { header: 'template', max: 70 }],
-      result.anomalies.slice(0, 20).map((a, i) => [String(i + 1), a.score.toFixed(2), a.type, where(a), a.sessionId ?? '-', String(a.count), a.template || '(session)']),
+      anomalies.slice(0, listed).map((a, i) => [String(i + 1), a.score.toFixed(2), a.type, where(a), a.sessionId ?? '-', String(a.count), a.template || '(session)']),
     ));
-    if (result.anomalies.length > 20) out.push(`… ${result.anomalies.length - 20} more (--json for all)`);
+    if (anomalies.length > listed) out.push(`… ${anomalies.length - listed} more (--json for all)`);
   }
-  result.anomalies.slice(0, detailed).forEach((a, i) => out.push('', ...detail(a, i + 1)));
-  process.stdout.write(`${out.join('\n')}\n`);
+  anomalies.slice(0, detailed).forEach((a, i) => out.push('', ...detail(a, i + 1)));
+  return out;
 }
 
 function where(a: Anomaly): string {

@@ -7,7 +7,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand, GetCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
+  BatchWriteCommand, GetCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Anomaly, AnomalyType, ContextLog } from '../../shared/detect/types.ts';
 import type {
@@ -139,6 +139,24 @@ export class DynamoResultStore implements ResultStore {
       ScanIndexForward: false,
     }, query.limit);
     return items.map((item) => strip(item) as unknown as RunRecord);
+  }
+
+  /**
+   * The sources that have runs, sorted. A Scan of the whole table: meant for small tables (the CLI's
+   * embedded store, where `logsleuth runs` lists every source); in the cloud, ask for a source.
+   */
+  async listSources(): Promise<string[]> {
+    const sources = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({
+        TableName: this.table, FilterExpression: 'SK = :run', ProjectionExpression: '#source, expiresAt',
+        ExpressionAttributeNames: { '#source': 'source' }, ExpressionAttributeValues: { ':run': 'RUN' }, ...(start && { ExclusiveStartKey: start }),
+      }));
+      for (const item of page.Items ?? []) if (!this.expired(item) && typeof item.source === 'string') sources.add(item.source);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return [...sources].sort();
   }
 
   async listAnomalies(runId: string, query: { type?: AnomalyType; limit?: number } = {}): Promise<Anomaly[]> {

@@ -79,7 +79,7 @@ function parseResult(stdout: string): Result {
 
 describe('logsleuth analyze --json', () => {
   it.concurrent('prints exactly the documented shape for the incident scenario against its baseline', async ({ expect }) => {
-    const run = await logsleuth(['analyze', INCIDENT, '--baseline', BASELINE, '--json']);
+    const run = await logsleuth(['analyze', INCIDENT, '--baseline', BASELINE, '--json', '--no-store']);
 
     expect(run.code).toBe(0);
     const result = parseResult(run.stdout);
@@ -97,7 +97,7 @@ describe('logsleuth analyze --json', () => {
   it.concurrent('prints the object with records: 0 for an empty input', async ({ expect }) => {
     await writeFile(path('empty.jsonl'), '');
 
-    const run = await logsleuth(['analyze', path('empty.jsonl'), '--json']);
+    const run = await logsleuth(['analyze', path('empty.jsonl'), '--json', '--no-store']);
 
     expect(run.code).toBe(0);
     const result = parseResult(run.stdout);
@@ -110,7 +110,7 @@ describe('logsleuth analyze --json', () => {
     const junk = path('junk.bin');
     await writeFile(junk, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 131) % 256)));
 
-    const run = await logsleuth(['analyze', small, missing, junk, '--json']);
+    const run = await logsleuth(['analyze', small, missing, junk, '--json', '--no-store']);
 
     expect(run.code).toBe(0);
     const result = parseResult(run.stdout);
@@ -122,7 +122,7 @@ describe('logsleuth analyze --json', () => {
   it.concurrent('still prints the object when no input at all could be read, and exits non-zero', async ({ expect }) => {
     const missing = path('nothing-here.jsonl');
 
-    const run = await logsleuth(['analyze', missing, '--json']);
+    const run = await logsleuth(['analyze', missing, '--json', '--no-store']);
 
     expect(run.code).not.toBe(0);
     const result = parseResult(run.stdout);
@@ -137,8 +137,8 @@ describe('logsleuth train, then detect', () => {
     const modelDir = path('model');
 
     const trained = await logsleuth(['train', BASELINE, '--out', modelDir]);
-    const detected = await logsleuth(['detect', INCIDENT, '--model', modelDir, '--json']);
-    const analysed = await logsleuth(['analyze', INCIDENT, '--baseline', BASELINE, '--json']);
+    const detected = await logsleuth(['detect', INCIDENT, '--model', modelDir, '--json', '--no-store']);
+    const analysed = await logsleuth(['analyze', INCIDENT, '--baseline', BASELINE, '--json', '--no-store']);
 
     expect(trained.code).toBe(0);
     expect(detected.code).toBe(0);
@@ -151,7 +151,7 @@ describe('logsleuth train, then detect', () => {
   });
 
   it.concurrent('says there is no model, in one readable line, when the model directory is missing', async ({ expect }) => {
-    const run = await logsleuth(['detect', INCIDENT, '--model', path('no-such-model')]);
+    const run = await logsleuth(['detect', INCIDENT, '--model', path('no-such-model'), '--no-store']);
 
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -164,7 +164,7 @@ describe('logsleuth train, then detect', () => {
     await mkdir(modelDir, { recursive: true });
     await writeFile(join(modelDir, 'model.json'), '{"format":"logsleuth-model","version":1,"id":"m1","miner":{"clus');
 
-    const run = await logsleuth(['detect', INCIDENT, '--model', modelDir]);
+    const run = await logsleuth(['detect', INCIDENT, '--model', modelDir, '--no-store']);
 
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -178,7 +178,7 @@ describe('logsleuth train, then detect', () => {
     await mkdir(modelDir, { recursive: true });
     await writeFile(join(modelDir, 'model.json'), JSON.stringify({ format: 'logsleuth-model', version: 0, id: 'm-old' }));
 
-    const run = await logsleuth(['detect', INCIDENT, '--model', modelDir]);
+    const run = await logsleuth(['detect', INCIDENT, '--model', modelDir, '--no-store']);
 
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/version 0/);
@@ -210,7 +210,7 @@ describe('logsleuth analyze on text logs', () => {
     const brokenId = `blk_-${900000 + 7 * 7919}`;
     const blockLines = input.flatMap((text, i) => (text.includes(`${brokenId} `) || text.endsWith(brokenId) ? [i + 1] : []));
 
-    const run = await logsleuth(['analyze', path('hdfs-input.log'), '--baseline', path('hdfs-base.log'), '--session-regex', 'blk_-?\\d+', '--json']);
+    const run = await logsleuth(['analyze', path('hdfs-input.log'), '--baseline', path('hdfs-base.log'), '--session-regex', 'blk_-?\\d+', '--json', '--no-store']);
 
     expect(run.code).toBe(0);
     const result = parseResult(run.stdout);
@@ -223,7 +223,7 @@ describe('logsleuth analyze on text logs', () => {
   });
 
   it.concurrent('says plainly, without --baseline, that it trained on the input itself', async ({ expect }) => {
-    const run = await logsleuth(['analyze', small, '--top', '0']);
+    const run = await logsleuth(['analyze', small, '--top', '0', '--no-store']);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/no --baseline: trained on the input itself/);

@@ -1,9 +1,4 @@
-/** Minimal types for the emulators the tests start (they ship none). */
-declare module 'dynalite' {
-  import type { Server } from 'node:http';
-  export default function dynalite(options?: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }): Server;
-}
-
+/** Minimal types for the emulators the tests start (they ship none; dynalite's are in types/, the CLI uses it too). */
 declare module 's3rver' {
   import type { EventEmitter } from 'node:events';
   export interface S3rverOptions {

@@ -3,22 +3,24 @@
  * their sessions, and one explain message per anomaly group. Same code for the detection Lambda and
  * the CLI; I/O only through ports, time only through `now` and `remainingMs`.
  *
- * Ordered conditional writes instead of transactions (see docs/data-model.md):
- *   run RUNNING (create-if-absent) → sessions → anomalies → explain messages → explainQueued → run DONE.
- * Every write is keyed deterministically, so a redelivery that repeats any prefix of this sequence
- * rewrites identical items; the DONE/FAILED run makes later deliveries stop at the first step.
+ * Ordered conditional writes instead of transactions (see docs/data-model.md): run RUNNING
+ * (create-if-absent, here) → {@link recordDetection} (sessions → anomalies → explain messages →
+ * explainQueued → run DONE), the write sequence the CLI's embedded store shares. Every write is keyed
+ * deterministically, so a redelivery that repeats any prefix of this sequence rewrites identical
+ * items; the DONE/FAILED run makes later deliveries stop at the first step.
  */
-import type { Anomaly } from '../../detect/types.ts';
 import { LogsleuthError, ModelError } from '../../errors.ts';
-import { stableId } from '../../hash.ts';
 import { ingest, type IngestOptions } from '../../ingest/ingest.ts';
 import { IngestReport } from '../../ingest/report.ts';
 import type {
-  ContinueDetectionMessage, ExplainMessage, JobQueue, ObjectStore, ResultStore, RunCounts, RunRecord, SessionRecord, SourceObject,
+  ContinueDetectionMessage, ExplainMessage, JobQueue, ObjectStore, ResultStore, RunCounts, RunRecord, SourceObject,
 } from '../../ports.ts';
-import { Detector, type DetectionResult, type DetectOptions } from '../detector.ts';
+import { Detector, type DetectOptions } from '../detector.ts';
 import { checkpointKey, classifyKey, LOGS_PREFIX, runIdFor } from './layout.ts';
 import type { ModelStore } from './model-store.ts';
+import { recordDetection } from './record.ts';
+
+export { explainGroups, sessionsOf } from './record.ts';
 
 export interface DetectionPorts {
   objects: ObjectStore;
@@ -51,7 +53,6 @@ export type DetectionOutcome =
   | { status: 'IGNORED'; reason: string };
 
 const DEFAULT_RESERVE_MS = 20_000;
-const MAX_PROBLEMS_KEPT = 5;
 
 /**
  * Runs (or continues) one detection. Permanent problems (no model, nothing readable, a damaged
@@ -131,7 +132,8 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
       }
     }
     const result = detector.finish();
-    return await store(ports, run, result, report, ctx.now);
+    const recorded = await recordDetection(ports.results, run, result, { finishedAt: ctx.now, report, explainQueue: ports.explainQueue });
+    return { status: 'DONE', runId, counts: recorded.counts, explainGroups: recorded.explainGroups };
   } catch (error) {
     if (error instanceof LogsleuthError && !error.retryable) return fail(error.message);
     throw error;
@@ -159,62 +161,4 @@ async function feed(detector: Detector, input: SourceObject, report: IngestRepor
     if (mustStop()) return false;
   }
   return true;
-}
-
-async function store(ports: DetectionPorts, run: RunRecord, result: DetectionResult, report: IngestReport, now: number): Promise<DetectionOutcome> {
-  const { runId } = run;
-  await ports.results.putSessions(run, sessionsOf(runId, result.anomalies));
-  await ports.results.putAnomalies(run, result.anomalies);
-  const groups = explainGroups(run, result.anomalies);
-  if (!run.explainQueued) {
-    await ports.explainQueue.send(groups);
-    await ports.results.markExplainQueued(runId);
-  }
-  const counts: RunCounts = {
-    records: result.records, sessions: result.sessions, anomalies: result.anomalies.length,
-    knownTemplates: result.knownTemplates, newTemplates: result.newTemplates, byType: result.countsByType, problems: report.problemCount,
-  };
-  await ports.results.finishRun(run, now, counts, report.problems.slice(0, MAX_PROBLEMS_KEPT).map((p) => p.message));
-  return { status: 'DONE', runId, counts, explainGroups: groups.length };
-}
-
-/** The sessions that FULL_SESSION anomalies point at, each stored once with the ids of its anomalies. */
-export function sessionsOf(runId: string, anomalies: Anomaly[]): SessionRecord[] {
-  const sessions = new Map<string, SessionRecord>();
-  for (const anomaly of anomalies) {
-    const { context } = anomaly;
-    if (context.contextType !== 'FULL_SESSION' || context.sessionId === undefined) continue;
-    const existing = sessions.get(context.sessionId);
-    if (existing) {
-      existing.anomalyIds.push(anomaly.id);
-      continue;
-    }
-    sessions.set(context.sessionId, {
-      runId, sessionId: context.sessionId, totalLogsInSession: context.totalLogsInSession ?? context.logs.length,
-      truncated: context.truncated, ...(context.metrics && { metrics: context.metrics }), logs: context.logs, anomalyIds: [anomaly.id],
-    });
-  }
-  return [...sessions.values()];
-}
-
-/**
- * Anomaly groups: anomalies in the same session are explained together (they share their context
- * and most likely their cause); an anomaly without a session is a group of its own.
- */
-export function explainGroups(run: Pick<RunRecord, 'runId' | 'source'>, anomalies: Anomaly[]): ExplainMessage[] {
-  const groups = new Map<string, Anomaly[]>();
-  for (const anomaly of anomalies) {
-    const sessionId = anomaly.context.contextType === 'FULL_SESSION' ? anomaly.context.sessionId : undefined;
-    const groupKey = sessionId !== undefined ? `session\u0000${sessionId}` : `anomaly\u0000${anomaly.id}`;
-    groups.set(groupKey, [...(groups.get(groupKey) ?? []), anomaly]);
-  }
-  return [...groups.entries()].map(([groupKey, members]) => {
-    const sorted = [...members].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    const sessionId = sorted[0]!.context.contextType === 'FULL_SESSION' ? sorted[0]!.context.sessionId : undefined;
-    return {
-      kind: 'explain' as const, runId: run.runId, source: run.source, groupId: stableId('g', run.runId, groupKey),
-      ...(sessionId !== undefined && { sessionId }),
-      anomalyIds: sorted.map((a) => a.id), topScore: sorted[0]!.score, types: [...new Set(sorted.map((a) => a.type))],
-    };
-  }).sort((a, b) => b.topScore - a.topScore || a.groupId.localeCompare(b.groupId));
 }
