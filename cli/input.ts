@@ -5,6 +5,7 @@
 import { ingest, IngestReport, type IngestOptions, type InputObject, type LineSelector, type LogRecord } from '../shared/ingest/index.ts';
 import { UserInputError } from '../shared/errors.ts';
 import { fsInputs } from './adapters/fs-input.ts';
+import { Progress } from './output/progress.ts';
 
 export interface LocalInputs {
   inputs: InputObject[];
@@ -16,7 +17,8 @@ export interface LocalInputs {
   records(select?: LineSelector): AsyncIterable<LogRecord[]>;
 }
 
-export async function openLocalInputs(paths: string[], options: IngestOptions): Promise<LocalInputs> {
+/** `label` names the work in the progress line shown on a terminal during the first pass. */
+export async function openLocalInputs(paths: string[], options: IngestOptions, label = 'reading'): Promise<LocalInputs> {
   const report = new IngestReport();
   const inputs: InputObject[] = [];
   for await (const input of fsInputs(paths, report)) inputs.push(input);
@@ -24,8 +26,24 @@ export async function openLocalInputs(paths: string[], options: IngestOptions): 
   return {
     inputs,
     report,
-    records: (select) => ingest(inputs, { ...options, ...(select && { select }) }, passes++ === 0 ? report : new IngestReport(0)),
+    records: (select) => {
+      const first = passes++ === 0;
+      const records = ingest(inputs, { ...options, ...(select && { select }) }, first ? report : new IngestReport(0));
+      return first ? withProgress(records, report, label) : records;
+    },
   };
+}
+
+async function* withProgress(batches: AsyncIterable<LogRecord[]>, report: IngestReport, label: string): AsyncGenerator<LogRecord[]> {
+  const progress = new Progress(label);
+  try {
+    for await (const batch of batches) {
+      progress.update(report.bytes, report.records);
+      yield batch;
+    }
+  } finally {
+    progress.done();
+  }
 }
 
 /** One line per problem a person should read, then how many more of each kind were not shown. */

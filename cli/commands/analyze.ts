@@ -78,7 +78,7 @@ export function analyzeCommand(): Command {
 }
 
 async function train(paths: string[], flags: TrainFlags, reportProblems = true): Promise<{ model: Model; inputs: LocalInputs }> {
-  const inputs = await openLocalInputs(paths, ingestOptions(flags));
+  const inputs = await openLocalInputs(paths, ingestOptions(flags), 'training');
   const regex = sessionRegex(flags);
   const model = await trainModel(inputs.records(), { seed: flags.seed, contamination: flags.contamination, ...(regex && { sessionRegex: regex }) });
   if (reportProblems) {
@@ -90,7 +90,7 @@ async function train(paths: string[], flags: TrainFlags, reportProblems = true):
 
 async function detectAndReport(paths: string[], model: Model, flags: DetectFlags, modelNote: string): Promise<void> {
   const started = Date.now();
-  const local = await openLocalInputs(paths, ingestOptions(flags));
+  const local = await openLocalInputs(paths, ingestOptions(flags), 'detecting');
   const regex = sessionRegex(flags);
   // The run id names the model, the inputs (names and sizes) and the options that change the findings,
   // so re-running the same thing gives the same ids (and stores nothing twice).

@@ -6,7 +6,6 @@ import { Command } from 'commander';
 import { TemplateMiner } from '../../shared/templates/index.ts';
 import { assertSomethingRead, describeProblems, openLocalInputs } from '../input.ts';
 import { ingestOptions, withInputOptions, type InputFlags } from '../options.ts';
-import { Progress } from '../output/progress.ts';
 import { renderTable } from '../output/table.ts';
 
 export function templatesCommand(): Command {
@@ -17,9 +16,8 @@ export function templatesCommand(): Command {
     .option('--limit <n>', 'templates shown in the table', '50')
     .action(async (paths: string[], flags: InputFlags & { jsonl?: boolean; limit: string }) => {
       const started = Date.now();
-      const local = await openLocalInputs(paths, ingestOptions(flags));
+      const local = await openLocalInputs(paths, ingestOptions(flags), 'mining');
       const miner = new TemplateMiner();
-      const progress = new Progress('mining');
       // Clusters per record, 4 bytes each, so --jsonl can print every record's *final* template.
       const clusters = flags.jsonl ? new ChunkedIntArray() : undefined;
       for await (const batch of local.records()) {
@@ -27,9 +25,7 @@ export function templatesCommand(): Command {
           const cluster = miner.add(record.message);
           clusters?.push(cluster);
         }
-        progress.update(local.report.bytes, local.report.records);
       }
-      progress.done();
       const seconds = (Date.now() - started) / 1000;
       for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
       assertSomethingRead(local.report);

@@ -14,14 +14,14 @@ export class Progress {
 
   private readonly stream: NodeJS.WriteStream;
 
-  /** Reports how far the work is; cheap to call per batch. */
+  /** Reports how far the work is; cheap to call per batch. (Bytes are counted per finished input.) */
   update(bytes: number, records: number): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (now - this.lastDraw < 200) return;
     this.lastDraw = now;
     const seconds = Math.max((now - this.started) / 1000, 0.001);
-    this.stream.write(`\r${this.label}: ${(bytes / 1e6).toFixed(1)} MB, ${records.toLocaleString('en')} records, ${(bytes / 1e6 / seconds).toFixed(0)} MB/s   `);
+    this.stream.write(`\r${this.label}: ${records.toLocaleString('en')} records (${Math.round(records / seconds).toLocaleString('en')}/s)${bytes > 0 ? `, ${(bytes / 1e6).toFixed(1)} MB of finished inputs` : ''}   `);
   }
 
   /** Clears the line before normal output is written. */
