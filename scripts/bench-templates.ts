@@ -2,8 +2,63 @@
  * Template-miner throughput on synthetic microservice JSON lines (~200 bytes each):
  * `npx tsx scripts/bench-templates.ts [lines]`. Reports lines/s and MB/s for
  * JSON.parse + add(), and for match() on a trained miner. Seeded, so runs are comparable.
+ *
+ * On real JSON lines: `npx tsx scripts/bench-templates.ts --data FILE [--train FILE] [--lines N] [--rounds R]`
+ * holds the first N messages (`message`/`msg`/`log`) in memory and reports µs/message for add()
+ * on a fresh miner, and for match() on a miner trained from the --train file, both as trained
+ * and loaded with fromJSON (as detection loads a model). Defaults: .bench/microservices-200mb.jsonl,
+ * events/logs/baseline.jsonl, 300000 lines, 5 rounds (min and median printed).
  */
+import { readFileSync } from 'node:fs';
 import { TemplateMiner } from '../shared/templates/index.ts';
+
+const flag = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  const value = at === -1 ? undefined : process.argv[at + 1];
+  return value === undefined || value.startsWith('--') ? undefined : value;
+};
+if (process.argv.includes('--data')) {
+  benchOnData(flag('--data') ?? '.bench/microservices-200mb.jsonl', flag('--train') ?? 'events/logs/baseline.jsonl', Number(flag('--lines') ?? 300_000), Number(flag('--rounds') ?? 5));
+  process.exit(0);
+}
+
+function messagesOf(path: string, limit: number): string[] {
+  const out: string[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (out.length >= limit) break;
+    if (line.trim() === '') continue;
+    const record = JSON.parse(line) as Record<string, unknown>;
+    const message = record.message ?? record.msg ?? record.log;
+    if (typeof message === 'string') out.push(message);
+  }
+  return out;
+}
+
+function benchOnData(dataPath: string, trainPath: string, limit: number, rounds: number): void {
+  const messages = messagesOf(dataPath, limit);
+  const training = messagesOf(trainPath, Infinity);
+  const chars = messages.reduce((sum, m) => sum + m.length, 0);
+  console.log(`${messages.length} messages from ${dataPath} (${(chars / messages.length).toFixed(0)} chars avg); trained on ${training.length} from ${trainPath}`);
+  const times: Record<string, number[]> = { 'add (fresh miner)': [], 'match (trained)': [], 'match (fromJSON)': [] };
+  const time = (what: string, run: () => void): void => {
+    const start = performance.now();
+    run();
+    times[what]!.push(((performance.now() - start) * 1000) / messages.length);
+  };
+  for (let round = 0; round < rounds; round++) {
+    const fresh = new TemplateMiner();
+    time('add (fresh miner)', () => messages.forEach((m) => fresh.add(m)));
+    const trained = new TemplateMiner();
+    for (const m of training) trained.add(m);
+    time('match (trained)', () => messages.forEach((m) => trained.match(m)));
+    const loaded = TemplateMiner.fromJSON(trained.toJSON());
+    time('match (fromJSON)', () => messages.forEach((m) => loaded.match(m)));
+  }
+  for (const [what, list] of Object.entries(times)) {
+    const sorted = [...list].sort((a, b) => a - b);
+    console.log(`${what.padEnd(18)} ${sorted[0]!.toFixed(3)} µs/message min, ${sorted[sorted.length >> 1]!.toFixed(3)} median`);
+  }
+}
 
 const total = Number(process.argv[2] ?? 1_000_000);
 let seed = 42;

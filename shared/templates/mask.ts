@@ -17,7 +17,6 @@
  */
 
 const URL_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/;
-const WINDOWS_PATH_RE = /^(?:[A-Za-z]:\\|\\\\)/;
 const EMAIL_RE = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const IPV4_RE = /^\/?(?:\d{1,3}\.){3}\d{1,3}(:\d{1,5})?$/;
@@ -26,7 +25,8 @@ const ISO_TIME_RE = /^\d{4}-\d{2}-\d{2}[T_]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:
 /** Host names are recognised only with a well-known top-level domain, so `org.apache.Foo` stays. */
 const HOST_RE =
   /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|mil|io|local|internal|lan|corp|localdomain|(?:ac|co|com|edu|gov|net|org)\.[a-z]{2})(:\d{1,5})?$/;
-const UNIT_RE = /^(?:ms|us|ns|s|sec|secs|m|min|mins|h|hr|hrs|d|b|B|k|K|KB|kB|KiB|M|MB|MiB|G|GB|GiB|T|TB|TiB|bytes)$/;
+/** Unit words after a number (`874ms`, `16K`); a set rather than a regex because it is asked per token. */
+const UNITS = new Set(['ms', 'us', 'ns', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd', 'b', 'B', 'k', 'K', 'KB', 'kB', 'KiB', 'M', 'MB', 'MiB', 'G', 'GB', 'GiB', 'T', 'TB', 'TiB', 'bytes']);
 
 /** Month and weekday abbreviations, as in `Fri Jun 17 07:07:00 2005` (case-sensitive). */
 const CALENDAR_WORDS = new Set(
@@ -35,8 +35,15 @@ const CALENDAR_WORDS = new Set(
   ),
 );
 
-const LEADING_WRAPPERS = '([{<"\'';
-const TRAILING_WRAPPERS = ')]}>"\',;.:!?';
+/** `([{<"'`: wrapper punctuation before a value. */
+function isLeadingWrapper(c: number): boolean {
+  return c === 40 || c === 91 || c === 123 || c === 60 || c === 34 || c === 39;
+}
+
+/** `)]}>"',;.:!?`: wrapper punctuation after a value. */
+function isTrailingWrapper(c: number): boolean {
+  return c === 41 || c === 93 || c === 125 || c === 62 || c === 34 || c === 39 || c === 44 || c === 59 || c === 46 || c === 58 || c === 33 || c === 63;
+}
 
 /** Masks one whitespace-free token. */
 export function maskToken(token: string): string {
@@ -47,9 +54,11 @@ export function maskToken(token: string): string {
 function maskWithWrappers(token: string): string {
   let start = 0;
   let end = token.length;
-  while (start < end && LEADING_WRAPPERS.includes(token[start]!)) start++;
-  while (end > start && TRAILING_WRAPPERS.includes(token[end - 1]!)) end--;
+  while (start < end && isLeadingWrapper(token.charCodeAt(start))) start++;
+  while (end > start && isTrailingWrapper(token.charCodeAt(end - 1))) end--;
   if (start === end) return token;
+  // Most tokens carry no wrapper: mask them without cutting and re-joining.
+  if (start === 0 && end === token.length) return maskCore(token);
   return token.slice(0, start) + maskCore(token.slice(start, end)) + token.slice(end);
 }
 
@@ -62,6 +71,38 @@ export function maskPlainWord(token: string): string {
   if ((n === 3 || n === 4) && CALENDAR_WORDS.has(token)) return '{date}';
   if (n >= 4 && (token.includes('true') || token.includes('false'))) return maskWithWrappers(token);
   return token;
+}
+
+/**
+ * Whether `maskPlainWord` could change message[start, end), looked at in place so the tokenizer
+ * cuts out only the words that may change: a word shaped like a calendar word (`Abc`, `Abc,`),
+ * or a word holding `true`/`false`.
+ */
+export function plainWordMayChange(message: string, start: number, end: number): boolean {
+  const n = end - start;
+  // Calendar words are `Xyz` or `Xyz,`.
+  if ((n === 3 || (n === 4 && message.charCodeAt(start + 3) === 44)) && isUpper(message.charCodeAt(start))) {
+    if (isLower(message.charCodeAt(start + 1)) && isLower(message.charCodeAt(start + 2))) return true;
+  }
+  return n >= 4 && holdsBoolean(message, start, end);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** True when message[start, end) contains `true` or `false`. */
+function holdsBoolean(message: string, start: number, end: number): boolean {
+  for (let k = start; k + 4 <= end; k++) {
+    const c = message.charCodeAt(k);
+    if (c === 116 /* t */ && message.startsWith('rue', k + 1)) return true;
+    if (c === 102 /* f */ && k + 5 <= end && message.startsWith('alse', k + 1)) return true;
+  }
+  return false;
 }
 
 /** The fast pre-check: only tokens with a digit, a path/e-mail character or a boolean can change. */
@@ -90,28 +131,52 @@ function maskCore(core: string): string {
 function maskWhole(core: string): string | null {
   const first = core.charCodeAt(0);
   if (core.length > 6 && core.includes('://') && URL_RE.test(core)) return '{url}';
+  // Each regex below runs only after a character check that every string it matches passes.
   if (first === 47 /* / */ || first === 126 /* ~ */ || first === 46 /* . */) {
-    const ip = IPV4_RE.exec(core);
-    if (ip) return ip[1] ? '{ip}:{num}' : '{ip}';
-    if (isUnixPath(core)) return '{path}';
-  }
-  if (WINDOWS_PATH_RE.test(core)) return '{path}';
-  if (core.includes('@')) return EMAIL_RE.test(core) ? '{email}' : null;
-  if (core.length === 36 && UUID_RE.test(core)) return '{uuid}';
-  const dot = core.indexOf('.');
-  if (first >= 48 && first <= 57 && core.length >= 7) {
-    if (dot !== -1) {
+    // IPV4_RE: `/` must be followed by a digit.
+    if (first === 47 && isDigit(core.charCodeAt(1))) {
       const ip = IPV4_RE.exec(core);
       if (ip) return ip[1] ? '{ip}:{num}' : '{ip}';
     }
-    if (core.length >= 16 && ISO_TIME_RE.test(core)) return '{time}';
+    if (isUnixPath(core)) return '{path}';
   }
-  if (core.length === 17 && MAC_RE.test(core)) return '{mac}';
-  if (dot !== -1 && core.length >= 4 && !(first >= 48 && first <= 57 && isAllDigits(core, 0, core.length, true))) {
+  if (isWindowsPathStart(core)) return '{path}';
+  if (core.includes('@')) return EMAIL_RE.test(core) ? '{email}' : null;
+  if (core.length === 36 && core.charCodeAt(8) === 45 && UUID_RE.test(core)) return '{uuid}';
+  const dot = core.indexOf('.');
+  if (first >= 48 && first <= 57 && core.length >= 7) {
+    if (dot !== -1 && dot <= 3) {
+      const ip = IPV4_RE.exec(core);
+      if (ip) return ip[1] ? '{ip}:{num}' : '{ip}';
+    }
+    if (core.length >= 16 && core.charCodeAt(4) === 45 && ISO_TIME_RE.test(core)) return '{time}';
+  }
+  if (core.length === 17 && isMacSeparator(core.charCodeAt(2)) && MAC_RE.test(core)) return '{mac}';
+  if (dot !== -1 && core.length >= 4 && !(first >= 48 && first <= 57 && isAllDigits(core, 0, core.length, true)) && isHostAlphabet(core)) {
     const host = HOST_RE.exec(core);
     if (host) return host[1] ? '{host}:{num}' : '{host}';
   }
   return null;
+}
+
+/** The former `^(?:[A-Za-z]:\\|\\\\)` without a regex: `C:\…` or `\\…` (checked on every token). */
+function isWindowsPathStart(core: string): boolean {
+  const first = core.charCodeAt(0);
+  if (first === 92) return core.charCodeAt(1) === 92;
+  return ((first >= 65 && first <= 90) || (first >= 97 && first <= 122)) && core.charCodeAt(1) === 58 && core.charCodeAt(2) === 92;
+}
+
+function isMacSeparator(c: number): boolean {
+  return c === 58 /* : */ || c === 45 /* - */;
+}
+
+/** HOST_RE matches only `[a-z0-9.:-]`; checking that first skips the regex for `org.Foo`-like names. */
+function isHostAlphabet(core: string): boolean {
+  for (let k = 0; k < core.length; k++) {
+    const c = core.charCodeAt(k);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 58)) return false;
+  }
+  return true;
 }
 
 function isUnixPath(core: string): boolean {
@@ -184,7 +249,12 @@ function isSignPosition(out: string): boolean {
   return !isWordChar(before) && before !== 125 /* } */;
 }
 
-function maskRun(run: string): string {
+/**
+ * Masks one run of word characters (plus the dots and signs `maskRuns` lets into it). The
+ * tokenizer also calls it directly for a token made only of word characters, which is a single
+ * run: no whole-value shape, wrapper or `key=value` applies to such a token.
+ */
+export function maskRun(run: string): string {
   const n = run.length;
   let digits = 0;
   let hexLetters = 0;
@@ -207,7 +277,7 @@ function maskRun(run: string): string {
   if (isDigit(run.charCodeAt(0))) {
     let k = 0;
     while (k < n && (isDigit(run.charCodeAt(k)) || run.charCodeAt(k) === 46)) k++;
-    if (UNIT_RE.test(run.slice(k))) return '{num}';
+    if (k < n && UNITS.has(run.slice(k))) return '{num}';
   }
   return run;
 }
@@ -220,7 +290,18 @@ function countDots(run: string): number {
 
 /** `job_1445_0020`, `blk_-17`, `attempt_1_2_m_3`: some underscore-separated part is a number. */
 function isUnderscoreId(run: string): boolean {
-  return run.split('_').some((part) => SIGNED_INTEGER_RE.test(part));
+  let start = 0;
+  while (start <= run.length) {
+    let end = run.indexOf('_', start);
+    if (end === -1) end = run.length;
+    if (isSignedInteger(run, start, end)) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
-const SIGNED_INTEGER_RE = /^-?\d+$/;
+/** run[start, end) is `-?\d+`. */
+function isSignedInteger(run: string, start: number, end: number): boolean {
+  const from = run.charCodeAt(start) === 45 ? start + 1 : start;
+  return from < end && isAllDigits(run, from, end, false);
+}

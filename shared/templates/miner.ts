@@ -23,7 +23,10 @@ export interface MinerOptions {
    * slot becomes a variable. Below that, `VM Started` and `VM Paused` stay two templates.
    */
   wordVariants?: number;
-  /** Masked-message signatures remembered for the fast path (cleared when any template changes). */
+  /**
+   * Masked-message signatures remembered for the fast path (cleared when any template changes);
+   * also bounds how many `match()` search results are remembered. 0 turns both off.
+   */
   cacheSize?: number;
 }
 
@@ -107,6 +110,14 @@ export class TemplateMiner {
   private readonly registrations: Registration[] = [];
   /** Masked signature → cluster, valid for the current state only (cleared on every change). */
   private readonly cache = new Map<string, number>();
+  /**
+   * Masked signature → what `match()` found by searching (-1 for none), for signatures `cache`
+   * does not hold. `match()` never fills `cache` (that would change later `add()` results), yet a
+   * miner loaded with `fromJSON` starts with an empty `cache` and detection matches every record:
+   * without this, each record would walk the tree and compare templates. A search depends only
+   * on the templates, so this is cleared whenever they change, like `cache`; bounded by `cacheSize`.
+   */
+  private readonly searched = new Map<string, number>();
 
   constructor(options: MinerOptions = {}) {
     this.options = resolveOptions(options);
@@ -146,6 +157,7 @@ export class TemplateMiner {
     if (changed) {
       cluster.rendered = null;
       this.cache.clear();
+      this.searched.clear();
     }
     if (this.options.cacheSize > 0) {
       if (this.cache.size >= this.options.cacheSize) this.cache.clear();
@@ -157,11 +169,16 @@ export class TemplateMiner {
   /** The cluster a message belongs to, or -1 when it matches none. Never changes the miner. */
   match(message: string): number {
     const signature = maskMessage(message);
-    const cached = this.cache.get(signature);
+    const cached = this.cache.get(signature) ?? this.searched.get(signature);
     if (cached !== undefined) return cached;
     const tokens = signature.length === 0 ? [] : signature.split(' ');
     const hit = this.search(tokens, tokens.map(hasPlaceholder));
-    return hit === null ? -1 : hit.cluster;
+    const found = hit === null ? -1 : hit.cluster;
+    if (this.options.cacheSize > 0) {
+      if (this.searched.size >= this.options.cacheSize) this.searched.clear();
+      this.searched.set(signature, found);
+    }
+    return found;
   }
 
   get clusterCount(): number {

@@ -48,6 +48,14 @@ describe('maskedTokens', () => {
     expect(tokens).toEqual(['GET', '{path}', '{num}', 'in', '{num}', 'user=u-{num}']);
   });
 
+  it('joins unchanged and masked tokens with single spaces whatever the whitespace between them', () => {
+    // Act
+    const tokens = maskedTokens('\tqueue  drained\r\nafter 12 ms, Jun retries=3 ok true');
+
+    // Assert
+    expect(tokens).toEqual(['queue', 'drained', 'after', '{num}', 'ms,', '{date}', 'retries={num}', 'ok', '{bool}']);
+  });
+
   it('gives no tokens for a blank message', () => {
     // Act
     const tokens = maskedTokens(' \t ');

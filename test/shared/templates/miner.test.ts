@@ -105,6 +105,20 @@ describe('TemplateMiner.match', () => {
     expect(JSON.stringify(miner.toJSON())).toBe(before);
     expect(miner.count(clusters[0]!)).toBe(2);
   });
+
+  it('forgets remembered match results once add() changes the templates', () => {
+    // Arrange: a loaded miner (empty signature cache) remembers that the line matched nothing.
+    const miner = TemplateMiner.fromJSON(mine(['Disk full on /dev/sda1']).miner.toJSON());
+    const before = miner.match('Kernel panic - not syncing');
+
+    // Act
+    const added = miner.add('Kernel panic - not syncing');
+    const after = miner.match('Kernel panic - not syncing');
+
+    // Assert
+    expect(before).toBe(-1);
+    expect(after).toBe(added);
+  });
 });
 
 describe('TemplateMiner serialisation', () => {
