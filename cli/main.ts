@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { LogsleuthError } from '../shared/errors.ts';
 import { analyzeCommand, detectCommand, trainCommand } from './commands/analyze.ts';
 import { runsCommand, showCommand } from './commands/runs.ts';
+import { serveCommand } from './commands/serve.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { NothingReadError } from './input.ts';
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(templatesCommand());
   program.addCommand(runsCommand());
   program.addCommand(showCommand());
+  program.addCommand(serveCommand());
 
   try {
     await program.parseAsync(argv);

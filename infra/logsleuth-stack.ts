@@ -12,12 +12,17 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/lib/table-schema.ts';
 import { BASELINE_PREFIX, CHECKPOINTS_PREFIX, INPUT_SUFFIXES, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
+import { ExplainerFunction } from './explainer.ts';
+import { NightlyJob } from './nightly.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { QueueWithDlq } from './queue-with-dlq.ts';
+import { ResultsApi } from './results-api.ts';
 
 export interface LogsleuthStackProps extends StackProps {
   /** Days runs, anomalies and sessions are kept (DynamoDB TTL; default 90). */
   retentionDays?: number;
+  /** EventBridge schedule of the nightly job (default: 02:00 UTC daily; context `nightlySchedule` overrides). */
+  nightlySchedule?: string;
 }
 
 const entry = (name: string) => fileURLToPath(new URL(`../functions/${name}/handler.ts`, import.meta.url));
@@ -104,6 +109,11 @@ export class LogsleuthStack extends Stack {
     bucket.grantReadWrite(detect.fn, 'contexts/*');
     table.grantReadWriteData(detect.fn);
     explainJobs.queue.grantSendMessages(detect.fn);
+    // The explainer (infra/explainer.ts); the model can be chosen at deploy time: -c bedrockModelId=…
+    new ExplainerFunction(this, 'Explainer', {
+      queue: explainJobs.queue, table, bucket, timeout: EXPLAIN_TIMEOUT, environment: common,
+      ...(this.node.tryGetContext('bedrockModelId') && { modelId: String(this.node.tryGetContext('bedrockModelId')) }),
+    });
     detectJobs.queue.grantSendMessages(detect.fn);
 
     // Each cdk-nag finding acknowledged by its exact id, where it occurs, with the reason it is fine.
@@ -131,6 +141,11 @@ export class LogsleuthStack extends Stack {
         Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `CDK's grantRead/grantReadWrite action family ${action}, scoped to the prefixes above in one bucket (versioned reads, multipart aborts of our own uploads).` });
       }
     }
+
+    // Reading results (infra/results-api.ts) and the nightly job (infra/nightly.ts): constructs of their own.
+    new ResultsApi(this, 'ResultsApi', { bucket, table, environment: common });
+    const schedule = props.nightlySchedule ?? this.node.tryGetContext('nightlySchedule');
+    new NightlyJob(this, 'NightlyJob', { bucket, table, detectQueue: detectJobs.queue, environment: common, ...(schedule && { schedule: String(schedule) }) });
 
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Upload baselines to baseline/<source>/ and logs to logs/<source>/' });
     new CfnOutput(this, 'TableName', { value: table.tableName });

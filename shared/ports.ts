@@ -3,7 +3,9 @@
  * `functions/lib/`, local ones for the CLI. No AWS types here; every method says what it
  * guarantees so that an adapter can be swapped without the stages noticing.
  */
-import type { Anomaly, AnomalyContext, AnomalyType } from './detect/types.ts';
+import type { Anomaly, AnomalyContext, AnomalyType, Explanation } from './detect/types.ts';
+import type { ShapePosition } from './explain/signature.ts';
+import { UserInputError } from './errors.ts';
 import type { InputObject } from './ingest/input.ts';
 
 /** What an object store knows about one stored object. */
@@ -13,6 +15,8 @@ export interface ObjectInfo {
   /** Changes whenever the content changes (S3 ETag without quotes). */
   etag: string;
   versionId?: string;
+  /** Epoch ms of the last write, when the store knows it (S3 does; the nightly job finds missed uploads by it). */
+  lastModified?: number;
 }
 
 /** An object to ingest. `open()` may be called more than once (detection reads its input twice). */
@@ -119,6 +123,32 @@ export interface DailyDigest {
   records: number;
   anomalies: number;
   byType: Partial<Record<AnomalyType, number>>;
+  /** The day's strongest anomalies of this source, written by the nightly job (absent before it ran). */
+  top?: DigestAnomaly[];
+  /** The day's HTML report in the bucket (`reports/<day>.html`), once the nightly job wrote it. */
+  reportKey?: string;
+}
+
+/** One of a day's top anomalies as the digest keeps it: enough to list it and to link to it. */
+export interface DigestAnomaly {
+  runId: string;
+  anomalyId: string;
+  type: AnomalyType;
+  score: number;
+  template: string;
+  sessionId?: string;
+  explanation?: { method: string; summary: string; rootCause: string };
+}
+
+/** One page of a listing; `next` (opaque to callers, meaningful only to the store that made it) fetches the following one. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** A store-made page token that is not one of its own (edited, or from another listing). */
+export class InvalidPageToken extends UserInputError {
+  override name = 'InvalidPageToken';
 }
 
 /** Where runs, anomalies, sessions, models and digests are kept (DynamoDB, or dynalite locally). */
@@ -150,12 +180,51 @@ export interface ResultStore {
   /** One anomaly with its context complete (its session's records filled in). */
   getAnomaly(runId: string, anomalyId: string): Promise<Anomaly | undefined>;
   getSession(runId: string, sessionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * Stores the explainer's verdict on an anomaly. An EXPLAINED anomaly is final: a later call (a
+   * duplicate delivery) changes nothing and returns false, as does a missing anomaly.
+   */
+  recordExplanation(runId: string, anomalyId: string, verdict: ExplanationVerdict): Promise<boolean>;
   recordModel(model: ModelRecord): Promise<void>;
   /** Models of a source, newest first. */
   listModels(source: string): Promise<ModelRecord[]>;
   getDigest(day: string, source: string): Promise<DailyDigest | undefined>;
   /** Digests of one day, every source. */
   listDigests(day: string): Promise<DailyDigest[]>;
+  /**
+   * A page of a source's runs, newest first. `after` is a previous page's `next` for the same query;
+   * a token the store did not make for this query throws {@link InvalidPageToken}.
+   */
+  pageRuns(source: string, query: { limit: number; after?: string; from?: number; to?: number }): Promise<Page<RunRecord>>;
+  /** A page of a run's anomalies, highest score first, optionally of one type and at least `minScore`. Same token rules as pageRuns. */
+  pageAnomalies(runId: string, query: { limit: number; after?: string; type?: AnomalyType; minScore?: number }): Promise<Page<Anomaly>>;
+  /** Sets the nightly job's top anomalies and report key on a day's digest (same values again: no change). */
+  putDigestHighlights(day: string, source: string, highlights: { top: DigestAnomaly[]; reportKey: string }): Promise<void>;
+}
+
+/** What the explainer concluded about one anomaly. The anomaly itself is never removed. */
+export type ExplanationVerdict =
+  | { status: 'EXPLAINED'; explanation: Explanation; at: number }
+  | { status: 'EXPLAIN_FAILED'; reason: string; at: number };
+
+/** An explanation kept for reuse by anomalies with the same signature (see shared/explain/signature.ts). */
+export interface CachedExplanation {
+  signature: string;
+  explanation: Explanation;
+  /** The evidence as positions in the context's shape, to map onto another context of the same shape. */
+  evidence: ShapePosition[];
+  runId: string;
+  anomalyId: string;
+  /** Epoch ms. */
+  explainedAt: number;
+}
+
+/** Recent explanations by signature (DynamoDB items with a TTL). */
+export interface ExplanationCache {
+  /** The explanation cached for `signature` at or after `notBefore` (epoch ms), if any. */
+  getCachedExplanation(signature: string, notBefore: number): Promise<CachedExplanation | undefined>;
+  /** Keeps `entry` (replacing an older one) until `expiresAt` (epoch ms). */
+  cacheExplanation(entry: CachedExplanation, expiresAt: number): Promise<void>;
 }
 
 /** Sends messages; every message is delivered at least once (maybe twice). */

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stableId } from '../../shared/hash.ts';
-import { explainAll, heuristicExplainer } from '../../shared/explain/explainer.ts';
+import { explainLocally, withExplainerOptions, type ExplainerFlags } from '../adapters/explainers.ts';
 import type { Model } from '../../shared/model/model.ts';
 import { detectAnomalies, type DetectionResult } from '../../shared/pipeline/detect.ts';
 import { trainModel } from '../../shared/pipeline/train.ts';
@@ -18,7 +18,7 @@ import { ingestOptions, numberOption, sessionRegex, sourceOption, storeOptions, 
 import { printResult, resultDocument } from '../output/result.ts';
 
 interface TrainFlags extends InputFlags { seed: number; contamination: number }
-interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; top: number; maxAnomalies: number; store: string | boolean; source: string }
+interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; report?: string; top: number; maxAnomalies: number; store: string | boolean; source: string }
 
 const withTrainOptions = (command: Command) =>
   withInputOptions(command)
@@ -32,9 +32,10 @@ const withDetectOptions = (command: Command) =>
     .addOption(numberOption('--top <n>', 'anomalies shown in detail', 3, 0, 100))
     .option('--json', 'print the result as one JSON object')
     .option('--out <dir>', 'also write the result to <dir>/results.json')
+    .option('--report <file>', 'also write a self-contained HTML report (charts, top anomalies, session timelines) to <file>')
     .addOption(sourceOption('name the run\'s source (`logsleuth runs --source` lists one source)').default('local'))
     .option('--no-store', 'do not keep the run in the result store');
-const withDetectAndStoreOptions = (command: Command) => storeOptions(withDetectOptions(command), 'keep the run in the result store in <dir>');
+const withDetectAndStoreOptions = (command: Command) => withExplainerOptions(storeOptions(withDetectOptions(command), 'keep the run in the result store in <dir>'));
 
 export function trainCommand(): Command {
   return withTrainOptions(new Command('train'))
@@ -99,7 +100,7 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   const detection: DetectionResult = await detectAnomalies(model, (select) => local.records(select), {
     runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }),
   });
-  const anomalies = await explainAll(detection.anomalies, heuristicExplainer);
+  const anomalies = await explainLocally(detection.anomalies, flags as DetectFlags & ExplainerFlags, (line) => process.stderr.write(`${line}\n`));
   const explained: DetectionResult = { ...detection, anomalies };
   const seconds = (Date.now() - started) / 1000;
   // Nothing read: no run to keep (the problems say why, and the command fails).
@@ -108,6 +109,13 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
     : undefined;
   const result = { ...resultDocument(explained, local.report, modelNote, seconds), ...(stored && { stored }) };
 
+  if (flags.report && somethingRead(local.report)) {
+    const { writeReport } = await import('../output/report.ts');
+    const path = await writeReport(flags.report, explained, {
+      source: flags.source, paths, bytes: local.report.bytes, problems: local.report.problemCount, startedAt: started, finishedAt: Date.now(), modelNote,
+    });
+    if (!flags.json) process.stderr.write(`report written to ${path}\n`);
+  }
   if (flags.out) {
     await mkdir(flags.out, { recursive: true });
     await writeFile(join(flags.out, 'results.json'), JSON.stringify(result, null, 2));

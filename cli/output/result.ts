@@ -77,7 +77,7 @@ function detail(a: Anomaly, rank: number): string[] {
   if (c.logs.length > 25) lines.push(`     … ${c.logs.length - 25} more in --json`);
   const e = a.explanation;
   if (e) {
-    lines.push(`   explanation (${e.method}, confidence ${e.confidence.toFixed(2)}): ${e.summary}`);
+    lines.push(`   explanation (${e.method}${e.model ? ` ${e.model}` : ''}${e.reusedFrom ? ', reused' : ''}, confidence ${e.confidence.toFixed(2)}): ${e.summary}`);
     lines.push(`   root cause: ${e.rootCause}`);
     if (e.causalChain.length > 1) lines.push(`   chain: ${e.causalChain.map((s) => s.split(':')[0]).join(' → ')}`);
     lines.push(`   next step: ${e.nextStep}`);

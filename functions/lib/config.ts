@@ -30,6 +30,43 @@ export type BaseConfig = z.infer<typeof baseConfigSchema>;
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type DetectConfig = z.infer<typeof detectConfigSchema>;
 
+/** The results API (read only). */
+export const apiConfigSchema = baseConfigSchema.extend({
+  /** Key of the pagination cursors' HMAC (integrity of cursors, not access control: IAM is). */
+  CURSOR_SECRET: z.string().min(16),
+});
+export type ApiConfig = z.infer<typeof apiConfigSchema>;
+
+/** The nightly job. */
+export const nightlyConfigSchema = baseConfigSchema.extend({
+  DETECT_QUEUE_URL: z.string().url(),
+  /** Days of log statistics a rolled baseline keeps on top of the uploaded baseline (older days drop out). */
+  HISTORY_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** Anomalies per source in the digest and the report. */
+  DIGEST_TOP: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type NightlyConfig = z.infer<typeof nightlyConfigSchema>;
+
+/**
+ * The explainer. The default model is the cheapest that can be forced to answer through a tool
+ * (Amazon Nova Micro, via its US cross-region inference profile); any Converse model id or
+ * inference-profile id/ARN that supports a specific tool choice (Nova, Claude 3+) works.
+ */
+export const explainConfigSchema = baseConfigSchema.extend({
+  BEDROCK_MODEL_ID: z.string().min(1).default('us.amazon.nova-micro-v1:0'),
+  AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
+  /** Input tokens per request (estimated; long sessions are sampled to fit). */
+  EXPLAIN_MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).default(8000),
+  EXPLAIN_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(100).default(1000),
+  /** Reuse an explanation for the same signature for this many hours (0: never). */
+  EXPLAIN_CACHE_HOURS: z.coerce.number().min(0).default(24),
+  /** SDK attempts per call (throttling and 5xx are retried with backoff) before the message goes back to the queue. */
+  BEDROCK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  /** One Converse request, ms. */
+  BEDROCK_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+});
+export type ExplainConfig = z.infer<typeof explainConfigSchema>;
+
 /** Parses `env` or throws one error listing every bad variable by name. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);

@@ -11,8 +11,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Anomaly, AnomalyType, ContextLog } from '../../shared/detect/types.ts';
 import type {
-  DailyDigest, ModelRecord, ObjectStore, ResultStore, RunCounts, RunRecord, RunRef, SessionRecord,
+  DailyDigest, DigestAnomaly, ModelRecord, ObjectStore, Page, ResultStore, RunCounts, RunRecord, RunRef, SessionRecord,
 } from '../../shared/ports.ts';
+import { InvalidPageToken } from '../../shared/ports.ts';
+import type { CachedExplanation, ExplanationCache, ExplanationVerdict } from '../../shared/ports.ts';
 import { sessionLogsKey } from '../../shared/pipeline/stages/layout.ts';
 import { TABLE_KEYS } from './table-schema.ts';
 
@@ -39,7 +41,7 @@ const runPk = (runId: string) => `RUN#${runId}`;
 const scoreKey = (score: number, id: string) => `${String(1000 - Math.round(score * 1000)).padStart(4, '0')}#${id}`;
 const isoTime = (ms: number) => new Date(ms).toISOString();
 
-export class DynamoResultStore implements ResultStore {
+export class DynamoResultStore implements ResultStore, ExplanationCache {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly overflow?: ObjectStore;
@@ -186,6 +188,43 @@ export class DynamoResultStore implements ResultStore {
     return session;
   }
 
+  async recordExplanation(runId: string, anomalyId: string, verdict: ExplanationVerdict): Promise<boolean> {
+    const explained = verdict.status === 'EXPLAINED';
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.table, Key: { PK: runPk(runId), SK: `ANOMALY#${anomalyId}` },
+        UpdateExpression: explained
+          ? 'SET explainStatus = :status, explanation = :explanation, explainedAt = :at REMOVE explainReason'
+          : 'SET explainStatus = :status, explainReason = :reason, explainedAt = :at',
+        // EXPLAINED is final (a duplicate delivery must not overwrite it, least of all with a failure);
+        // EXPLAIN_FAILED may still become EXPLAINED when the message is driven again by hand.
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(explainStatus) OR explainStatus <> :explained)',
+        ExpressionAttributeValues: {
+          ':status': verdict.status, ':at': verdict.at, ':explained': 'EXPLAINED',
+          ...(explained ? { ':explanation': plain(verdict.explanation) } : { ':reason': verdict.reason }),
+        },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getCachedExplanation(signature: string, notBefore: number): Promise<CachedExplanation | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { PK: `EXPLAIN#${signature}`, SK: 'CACHE' } }));
+    // dynalite has no TTL and DynamoDB's is late: the window is checked here.
+    if (!Item || typeof Item.explainedAt !== 'number' || Item.explainedAt < notBefore) return undefined;
+    return strip(Item) as unknown as CachedExplanation;
+  }
+
+  async cacheExplanation(entry: CachedExplanation, expiresAt: number): Promise<void> {
+    await this.client.send(new PutCommand({
+      TableName: this.table,
+      Item: { PK: `EXPLAIN#${entry.signature}`, SK: 'CACHE', entity: 'explanation-cache', expiresAt: Math.ceil(expiresAt / 1000), ...plain(entry) },
+    }));
+  }
+
   async recordModel(model: ModelRecord): Promise<void> {
     try {
       await this.client.send(new PutCommand({
@@ -218,6 +257,56 @@ export class DynamoResultStore implements ResultStore {
   async listDigests(day: string): Promise<DailyDigest[]> {
     const items = await this.query({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `DIGEST#${day}` } });
     return items.map(toDigest);
+  }
+
+  async pageRuns(source: string, query: { limit: number; after?: string; from?: number; to?: number }): Promise<Page<RunRecord>> {
+    const pk = `SOURCE#${source}#RUNS`;
+    const page = await this.queryPage({
+      IndexName: TABLE_KEYS.gsi1.name,
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': query.from !== undefined ? isoTime(query.from) : '0', ':to': query.to !== undefined ? `${isoTime(query.to)}~` : '~' },
+      ScanIndexForward: false,
+    }, query.limit, query.after, { GSI1PK: pk });
+    return { items: page.items.map((item) => strip(item) as unknown as RunRecord), ...(page.next && { next: page.next }) };
+  }
+
+  async pageAnomalies(runId: string, query: { limit: number; after?: string; type?: AnomalyType; minScore?: number }): Promise<Page<Anomaly>> {
+    const gsi = query.type ? TABLE_KEYS.gsi2 : TABLE_KEYS.gsi1;
+    const pk = query.type ? `${runPk(runId)}#TYPE#${query.type}` : `${runPk(runId)}#ANOMALIES`;
+    // Score keys sort ascending from the best; "score >= min" is "key below the first key of the next lower score".
+    const bound = query.minScore !== undefined ? String(1000 - Math.round(query.minScore * 1000) + 1).padStart(4, '0') : undefined;
+    const page = await this.queryPage({
+      IndexName: gsi.name,
+      KeyConditionExpression: `${gsi.partitionKey} = :pk${bound ? ` AND ${gsi.sortKey} < :bound` : ''}`,
+      ExpressionAttributeValues: { ':pk': pk, ...(bound && { ':bound': bound }) },
+    }, query.limit, query.after, { [gsi.partitionKey]: pk });
+    return { items: page.items.map(toAnomaly), ...(page.next && { next: page.next }) };
+  }
+
+  async putDigestHighlights(day: string, source: string, highlights: { top: DigestAnomaly[]; reportKey: string }): Promise<void> {
+    await this.client.send(new UpdateCommand({
+      TableName: this.table, Key: { PK: `DIGEST#${day}`, SK: `SOURCE#${source}` },
+      UpdateExpression: 'SET #source = :source, #day = :day, #top = :top, reportKey = :reportKey',
+      ExpressionAttributeNames: { '#source': 'source', '#day': 'day', '#top': 'top' },
+      ExpressionAttributeValues: { ':source': source, ':day': day, ':top': plain(highlights.top), ':reportKey': highlights.reportKey },
+    }));
+  }
+
+  /**
+   * One Query page. The token is the page's LastEvaluatedKey as base64url JSON; a token is accepted
+   * only when it is exactly a key of this index and partition (`expected`), so an edited or foreign
+   * token is an {@link InvalidPageToken}, never a DynamoDB error.
+   */
+  private async queryPage(input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>, limit: number, after: string | undefined, expected: Record<string, string>): Promise<{ items: Record<string, unknown>[]; next?: string }> {
+    let start = after !== undefined ? decodePageToken(after, input.IndexName, expected) : undefined;
+    const items: Record<string, unknown>[] = [];
+    // Expired items are filtered out, so a page may need more than one Query to fill.
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.table, Limit: limit - items.length, ...(start && { ExclusiveStartKey: start }) }));
+      for (const item of page.Items ?? []) if (!this.expired(item)) items.push(item);
+      start = page.LastEvaluatedKey;
+    } while (start && items.length < limit);
+    return { items, ...(start && { next: Buffer.from(JSON.stringify(start)).toString('base64url') }) };
   }
 
   private runKeys(run: RunRecord) {
@@ -349,7 +438,27 @@ function toDigest(item: Record<string, unknown>): DailyDigest {
   return {
     day: String(item.day), source: String(item.source), runs: Number(item.runs ?? 0), failedRuns: Number(item.failedRuns ?? 0),
     records: Number(item.records ?? 0), anomalies: Number(item.anomalies ?? 0), byType,
+    ...(Array.isArray(item.top) && { top: item.top as DigestAnomaly[] }),
+    ...(typeof item.reportKey === 'string' && { reportKey: item.reportKey }),
   };
+}
+
+/** The key a page token stands for, when it is one this index and partition could have produced. */
+function decodePageToken(token: string, index: string | undefined, expected: Record<string, string>): Record<string, string> {
+  const gsi = [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2].find((g) => g.name === index);
+  const names = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...(gsi ? [gsi.partitionKey, gsi.sortKey] : [])].sort();
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidPageToken('the page token is not one this listing produced');
+  }
+  const valid = typeof key === 'object' && key !== null && !Array.isArray(key)
+    && JSON.stringify(Object.keys(key).sort()) === JSON.stringify(names)
+    && Object.values(key).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)
+    && Object.entries(expected).every(([name, value]) => (key as Record<string, unknown>)[name] === value);
+  if (!valid) throw new InvalidPageToken('the page token is not one this listing produced');
+  return key as Record<string, string>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

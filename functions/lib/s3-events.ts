@@ -42,3 +42,8 @@ export function jobsFromBody(body: string): Job[] {
     .filter((r) => r.eventName.startsWith('ObjectCreated'))
     .map((r) => ({ kind: 'object' as const, bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key) }));
 }
+
+/** The inverse of {@link decodeS3Key}: S3's form encoding in event notifications (space → `+`, slashes kept). */
+export function encodeS3Key(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+}

@@ -34,7 +34,7 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token && { ContinuationToken: token }) }));
-      for (const o of page.Contents ?? []) if (o.Key) found.push({ key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag) });
+      for (const o of page.Contents ?? []) if (o.Key) found.push({ key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag), ...(o.LastModified && { lastModified: o.LastModified.getTime() }) });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

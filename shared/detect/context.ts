@@ -6,14 +6,21 @@
  */
 import type { LineSelector } from '../ingest/ingest.ts';
 import type { Level, LogRecord } from '../ingest/record.ts';
+import { sessionKey } from './session-tracker.ts';
 import type { ContextLog } from './types.ts';
 
 /** Points at one record. */
 export interface RecordRef { source: string; line: number }
 
+/** A session to collect, by its key (see sessionKey): its id when known, else the record where it starts. */
+export interface PlannedSession { total: number; id?: string; first?: RecordRef }
+
 export interface ContextPlan {
-  /** Sessions to collect, with their true size from the first pass. */
-  sessions: Map<string, { total: number }>;
+  /**
+   * Sessions to collect by key, with their true size from the first pass. A session whose id the
+   * first pass did not keep is learnt from its `first` record, which is read before any other of it.
+   */
+  sessions: Map<number, PlannedSession>;
   /** Records without a session that need a window around them. */
   windows: RecordRef[];
   /** Anomalous records: always kept, marked, and available through {@link ContextCollector.anchor}. */
@@ -24,13 +31,13 @@ export interface ContextPlan {
   windowRadius?: number;
 }
 
-interface SessionSample { total: number; seen: number; warnKept: number; logs: ContextLog[] }
+interface SessionSample { id?: string; total: number; seen: number; warnKept: number; logs: ContextLog[] }
 interface Window { centre: number; before: ContextLog[]; centreLog?: ContextLog; after: ContextLog[] }
 
 /** A collector's state in plain data, to continue a second pass in another process. */
 export interface ContextCollectorState {
-  plan: { sessions: [string, { total: number }][]; windows: RecordRef[]; marked: RecordRef[]; maxSessionLogs: number; windowRadius: number };
-  sessions: [string, SessionSample][];
+  plan: { sessions: [number, PlannedSession][]; windows: RecordRef[]; marked: RecordRef[]; maxSessionLogs: number; windowRadius: number };
+  sessions: [number, SessionSample][];
   windows: [string, Window][];
   anchors: [string, { log: ContextLog; sessionId?: string }][];
 }
@@ -42,7 +49,10 @@ const keyOf = (source: string, line: number) => `${line}\u0000${source}`;
 export class ContextCollector {
   /** Tells ingest which lines this pass needs: inside a window's line range, or mentioning a wanted session id. */
   readonly select: LineSelector;
-  private readonly sessions = new Map<string, SessionSample>();
+  private readonly sessions = new Map<number, SessionSample>();
+  /** Lines where a session's id is learnt. */
+  private readonly identify = new Set<string>();
+  private mentionsSession?: RegExp;
   private readonly windows = new Map<string, Window>();
   private readonly windowsBySource = new Map<string, { key: string; from: number; to: number }[]>();
   private readonly marked: Set<string>;
@@ -54,7 +64,10 @@ export class ContextCollector {
     this.maxSessionLogs = plan.maxSessionLogs ?? 200;
     this.radius = plan.windowRadius ?? 10;
     this.marked = new Set(plan.marked.map((r) => keyOf(r.source, r.line)));
-    for (const [id, { total }] of plan.sessions) this.sessions.set(id, { total, seen: 0, warnKept: 0, logs: [] });
+    for (const [key, { total, id, first }] of plan.sessions) {
+      this.sessions.set(key, { ...(id !== undefined && { id }), total, seen: 0, warnKept: 0, logs: [] });
+      if (id === undefined && first) this.identify.add(keyOf(first.source, first.line));
+    }
     // Line numbers count blank and malformed lines too, so a window's line range gets slack; it is cut to `radius` records at the end.
     const slack = this.radius * 3 + 20;
     for (const { source, line } of plan.windows) {
@@ -75,8 +88,12 @@ export class ContextCollector {
       this.anchors.set(key, { log: this.toContextLog(record, true), ...(record.sessionId !== undefined && { sessionId: record.sessionId }) });
     }
     if (record.sessionId !== undefined) {
-      const session = this.sessions.get(record.sessionId);
-      if (session) this.sampleSessionRecord(session, record, anomalous);
+      const session = this.sessions.get(sessionKey(record.sessionId));
+      if (session && session.id === undefined && this.identify.has(key)) {
+        session.id = record.sessionId;
+        this.mentionsSession = this.sessionPattern();
+      }
+      if (session && session.id === record.sessionId) this.sampleSessionRecord(session, record, anomalous);
     }
     const windows = this.windowsBySource.get(record.source);
     if (windows) {
@@ -93,11 +110,11 @@ export class ContextCollector {
     }
   }
 
-  /** The collected (possibly sampled) records of a session, in input order. */
-  sessionLogs(sessionId: string): { logs: ContextLog[]; total: number; truncated: boolean } | undefined {
-    const session = this.sessions.get(sessionId);
-    if (!session) return undefined;
-    return { logs: session.logs, total: session.total, truncated: session.logs.length < session.total };
+  /** The collected (possibly sampled) records of a session, in input order, and its id. */
+  sessionLogs(key: number): { id: string; logs: ContextLog[]; total: number; truncated: boolean } | undefined {
+    const session = this.sessions.get(key);
+    if (session?.id === undefined) return undefined;
+    return { id: session.id, logs: session.logs, total: session.total, truncated: session.logs.length < session.total };
   }
 
   /** The window around a record: up to radius records before and after it, same source. */
@@ -126,23 +143,29 @@ export class ContextCollector {
   static fromJSON(state: ContextCollectorState, templateOf: (message: string) => string | undefined): ContextCollector {
     const { plan } = state;
     const collector = new ContextCollector({ ...plan, sessions: new Map(plan.sessions) }, templateOf);
-    for (const [id, sample] of state.sessions) collector.sessions.set(id, sample);
+    for (const [key, sample] of state.sessions) collector.sessions.set(key, sample);
+    collector.mentionsSession = collector.sessionPattern();
     for (const [key, window] of state.windows) collector.windows.set(key, window);
     for (const [key, anchor] of state.anchors) collector.anchors.set(key, anchor);
     return collector;
   }
 
   private selector(): LineSelector {
-    const ids = [...this.plan.sessions.keys()];
-    // A raw line holds the id as written in JSON (escaped) or as is (text logs): look for either.
-    const literals = [...new Set(ids.flatMap((id) => [id, JSON.stringify(id).slice(1, -1)]))];
-    const mentionsSession = literals.length ? new RegExp(literals.map(escapeRegExp).join('|')) : undefined;
+    this.mentionsSession = this.sessionPattern();
     return (source, line, text) => {
-      if (mentionsSession?.test(text)) return true;
-      if (this.marked.size && this.marked.has(keyOf(source, line))) return true;
+      if (this.mentionsSession?.test(text)) return true;
+      const key = keyOf(source, line);
+      if (this.marked.has(key) || this.identify.has(key)) return true;
       const windows = this.windowsBySource.get(source);
       return windows !== undefined && windows.some((w) => line >= w.from && line <= w.to);
     };
+  }
+
+  /** Matches a raw line that mentions a known wanted session id, as written in JSON (escaped) or as is. */
+  private sessionPattern(): RegExp | undefined {
+    const ids = [...this.sessions.values()].flatMap((s) => (s.id === undefined ? [] : [s.id]));
+    const literals = [...new Set(ids.flatMap((id) => [id, JSON.stringify(id).slice(1, -1)]))];
+    return literals.length ? new RegExp(literals.map(escapeRegExp).join('|')) : undefined;
   }
 
   /**

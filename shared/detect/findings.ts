@@ -8,7 +8,7 @@ import type { Level, LogRecord } from '../ingest/record.ts';
 import type { Model } from '../model/model.ts';
 import type { ContextCollector, RecordRef } from './context.ts';
 import { judgeSessionMix } from './session-outliers.ts';
-import type { SessionTracker } from './session-tracker.ts';
+import { sessionKey, type SessionTracker } from './session-tracker.ts';
 import { changeSignificance, shapeOf, templateDeviation, type ShapeCounter } from './template-features.ts';
 import type { Anomaly, AnomalyContext, AnomalyReason, SessionMetrics } from './types.ts';
 
@@ -17,6 +17,8 @@ export interface Candidate {
   ordinal: number;
   at: RecordRef;
   sessionId?: string;
+  /** Session outliers know their session by key only (ids are not kept in pass 1) and where it starts. */
+  session?: { key: number; first: RecordRef };
   templateId: string;
   template: string;
   reason: AnomalyReason;
@@ -31,7 +33,9 @@ export interface SpikeRule { center: number; scale: number; p50: number; p99: nu
 export interface FirstSeen { ordinal: number; at: RecordRef; sessionId?: string; trouble?: { ordinal: number; at: RecordRef; sessionId?: string } }
 
 /** A merged anomaly before pass 2 fills in its record and context. */
-export type Pending = Omit<Anomaly, 'source' | 'line' | 'context' | 'examples'> & { ordinal: number; at: RecordRef; exampleRefs?: RecordRef[] };
+export type Pending = Omit<Anomaly, 'source' | 'line' | 'context' | 'examples'> & {
+  ordinal: number; at: RecordRef; exampleRefs?: RecordRef[]; session?: { key: number; first?: RecordRef };
+};
 
 export const LEVEL_RANK: Record<Level, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
 
@@ -155,14 +159,14 @@ export function errorBursts(model: Model, current: CurrentTemplate[]): Candidate
  * SESSION_OUTLIER: the session forest finds the session's template mix isolated, and that exact
  * mix was not common in the baseline (an isolated-but-common mix is normal traffic).
  */
-export function sessionOutliers(model: Model, sessions: SessionTracker, columnOfCluster: number[]): (Candidate & { sessionId: string })[] {
+export function sessionOutliers(model: Model, sessions: SessionTracker, columnOfCluster: number[]): Candidate[] {
   const forest = model.sessionForest;
   if (!forest) return [];
-  const found: (Candidate & { sessionId: string })[] = [];
+  const found: Candidate[] = [];
   const width = model.vocabulary.length;
   // Sessions repeat a handful of template mixes: judge each distinct mix once.
   const verdicts = new Map<string, { score: number; unseen: boolean } | null>();
-  for (const [sessionId, index] of sessions.entries()) {
+  for (let index = 0; index < sessions.size; index++) {
     const vector = sessions.vector(index, width, (cluster) => columnOfCluster[cluster] ?? -1);
     const mix = vector.join(',');
     let verdict = verdicts.get(mix);
@@ -173,11 +177,12 @@ export function sessionOutliers(model: Model, sessions: SessionTracker, columnOf
     if (!verdict) continue;
     const { score, unseen } = verdict;
     const anchor = sessions.firstTrouble(index);
+    const first = sessions.first(index);
     const records = sessions.records(index);
     found.push({
       ordinal: anchor.ordinal,
       at: { source: anchor.source, line: anchor.line },
-      sessionId,
+      session: { key: sessions.keyOf(index), first: { source: first.source, line: first.line } },
       templateId: '',
       template: '',
       count: records,
@@ -189,11 +194,12 @@ export function sessionOutliers(model: Model, sessions: SessionTracker, columnOf
 }
 
 /** Hybrid: findings on the same record become one anomaly with several reasons; a session finding joins an anomaly in its session. */
-export function mergeCandidates(candidates: Candidate[], sessionFindings: (Candidate & { sessionId: string })[], runId: string): Pending[] {
+export function mergeCandidates(candidates: Candidate[], sessionFindings: Candidate[], runId: string): Pending[] {
   const byOrdinal = new Map<number, Pending>();
   const fromCandidate = (c: Candidate, type = c.reason.type): Pending => ({
     id: '', type, templateId: c.templateId, template: c.template, score: 0, ordinal: c.ordinal, at: c.at,
-    ...(c.sessionId !== undefined && { sessionId: c.sessionId }),
+    ...(c.sessionId !== undefined && { sessionId: c.sessionId, session: { key: sessionKey(c.sessionId) } }),
+    ...(c.session && { session: c.session }),
     reasons: [c.reason], count: c.count, ...c.extra,
     ...(c.examples && { exampleRefs: c.examples }),
   });
@@ -206,7 +212,7 @@ export function mergeCandidates(candidates: Candidate[], sessionFindings: (Candi
   }
   const all = [...byOrdinal.values()];
   for (const finding of sessionFindings) {
-    const host = all.filter((a) => a.sessionId === finding.sessionId).sort(byScoreThenOrdinal)[0];
+    const host = all.filter((a) => a.session?.key === finding.session!.key).sort(byScoreThenOrdinal)[0];
     if (host) {
       host.reasons.push(finding.reason);
       host.ifScore ??= finding.extra.ifScore!;
@@ -222,11 +228,11 @@ export function mergeCandidates(candidates: Candidate[], sessionFindings: (Candi
   return all;
 }
 
-export function contextFor(sessionId: string | undefined, at: RecordRef, collector: ContextCollector, metrics: Map<string, SessionMetrics>): AnomalyContext {
-  const collected = sessionId !== undefined ? collector.sessionLogs(sessionId) : undefined;
-  const sessionMetrics = sessionId !== undefined ? metrics.get(sessionId) : undefined;
+export function contextFor(session: { key: number } | undefined, at: RecordRef, collector: ContextCollector, metrics: Map<number, SessionMetrics>): AnomalyContext {
+  const collected = session ? collector.sessionLogs(session.key) : undefined;
+  const sessionMetrics = session ? metrics.get(session.key) : undefined;
   if (collected && sessionMetrics) {
-    return { contextType: 'FULL_SESSION', sessionId: sessionId!, totalLogsInSession: collected.total, truncated: collected.truncated, metrics: sessionMetrics, logs: collected.logs };
+    return { contextType: 'FULL_SESSION', sessionId: collected.id, totalLogsInSession: collected.total, truncated: collected.truncated, metrics: sessionMetrics, logs: collected.logs };
   }
   const window = collector.windowLogs(at);
   return window ? { contextType: 'WINDOW', truncated: false, logs: window } : { contextType: 'NONE', truncated: false, logs: [] };

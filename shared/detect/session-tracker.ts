@@ -1,7 +1,9 @@
 /**
  * Small per-session counters kept during a pass: enough for session metrics, the session outlier
  * vector and context planning, never the records themselves. Stored column-wise in typed-array
- * chunks (about 190 bytes a session with its id), so a million sessions stay well under 256 MB.
+ * chunks, and sessions are keyed by a 52-bit hash of their id instead of the id string (a string
+ * key in a Map costs ~90 bytes; the hash ~24): about 130 bytes a session in all. Ids that are
+ * needed later are known from the records at hand, or learnt again in the second pass.
  */
 import type { Level } from '../ingest/record.ts';
 import type { RecordRef } from './context.ts';
@@ -20,10 +22,26 @@ const CHUNK = 1 << 14;
 /** What a record tells the tracker. */
 export interface TrackedRecord { source: string; line: number; level?: Level | undefined; timestamp?: number | undefined }
 
-export interface SessionTrackerState { ids: string[]; sources: string[]; scalars: number[]; slots: number[]; spill: [number, number[]][] }
+export interface SessionTrackerState { keys: number[]; sources: string[]; scalars: number[]; slots: number[]; spill: [number, number[]][] }
+
+/**
+ * A 52-bit hash of a session id (two 32-bit FNV-1a lanes), exact as a double. Two ids sharing one
+ * would merge their counters; with a million sessions the chance of any such pair is about 1 in 10 000.
+ */
+export function sessionKey(sessionId: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ sessionId.length;
+  for (let i = 0; i < sessionId.length; i++) {
+    const c = sessionId.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return ((a >>> 0) % 0x100000) * 0x100000000 + (b >>> 0);
+}
 
 export class SessionTracker {
-  private readonly index = new Map<string, number>();
+  private readonly index = new KeyIndex();
+  private readonly keys: Float64Array[] = [];
   private readonly sources: string[] = [];
   private readonly sourceIndex = new Map<string, number>();
   private readonly scalars: Float64Array[] = [];
@@ -35,26 +53,25 @@ export class SessionTracker {
     return this.index.size;
   }
 
-  /** The dense index of a session, or undefined when it was never seen. */
-  indexOf(sessionId: string): number | undefined {
-    return this.index.get(sessionId);
+  /** The dense index of a session (by id or key), or undefined when it was never seen. */
+  indexOf(session: string | number): number | undefined {
+    return this.index.get(typeof session === 'string' ? sessionKey(session) : session);
   }
 
-  /** Sessions and their indexes, in order of first appearance. */
-  entries(): IterableIterator<[string, number]> {
-    return this.index.entries();
+  /** The hash key of the session at `index` (see {@link sessionKey}). */
+  keyOf(index: number): number {
+    return this.keys[Math.floor(index / CHUNK)]![index % CHUNK]!;
   }
 
   /** Count one record of `sessionId`; `template` is a dense template index (-1 for unknown). */
   add(sessionId: string, ordinal: number, template: number, record: TrackedRecord): void {
-    let i = this.index.get(sessionId);
+    const key = sessionKey(sessionId);
+    let i = this.index.get(key);
     if (i === undefined) {
       i = this.index.size;
-      this.index.set(sessionId, i);
-      if (i % CHUNK === 0) {
-        this.scalars.push(new Float64Array(CHUNK * WIDTH));
-        this.slots.push(new Int32Array(CHUNK * SLOTS * 2));
-      }
+      this.index.set(key, i);
+      if (i % CHUNK === 0) this.grow();
+      this.keys[Math.floor(i / CHUNK)]![i % CHUNK] = key;
       const row = this.row(i);
       row.array[row.at + FIRST_ORDINAL] = ordinal;
       row.array[row.at + FIRST_SOURCE] = this.intern(record.source);
@@ -142,18 +159,17 @@ export class SessionTracker {
       const slot = this.slotRow(i);
       for (let c = 0; c < SLOTS * 2; c++) slots.push(slot.array[slot.at + c]!);
     }
-    return { ids: [...this.index.keys()], sources: this.sources, scalars, slots, spill: [...this.spill] };
+    const keys = Array.from({ length: n }, (_, i) => this.keyOf(i));
+    return { keys, sources: this.sources, scalars, slots, spill: [...this.spill] };
   }
 
   static fromJSON(state: SessionTrackerState): SessionTracker {
     const tracker = new SessionTracker();
     state.sources.forEach((s) => tracker.intern(s));
-    state.ids.forEach((id, i) => {
-      tracker.index.set(id, i);
-      if (i % CHUNK === 0) {
-        tracker.scalars.push(new Float64Array(CHUNK * WIDTH));
-        tracker.slots.push(new Int32Array(CHUNK * SLOTS * 2));
-      }
+    state.keys.forEach((key, i) => {
+      tracker.index.set(key, i);
+      if (i % CHUNK === 0) tracker.grow();
+      tracker.keys[Math.floor(i / CHUNK)]![i % CHUNK] = key;
       const row = tracker.row(i);
       for (let c = 0; c < WIDTH; c++) row.array[row.at + c] = state.scalars[i * WIDTH + c]!;
       const slot = tracker.slotRow(i);
@@ -190,6 +206,12 @@ export class SessionTracker {
     extra.push(template, 1);
   }
 
+  private grow(): void {
+    this.scalars.push(new Float64Array(CHUNK * WIDTH));
+    this.slots.push(new Int32Array(CHUNK * SLOTS * 2));
+    this.keys.push(new Float64Array(CHUNK));
+  }
+
   private row(i: number): { array: Float64Array; at: number } {
     return { array: this.scalars[Math.floor(i / CHUNK)]!, at: (i % CHUNK) * WIDTH };
   }
@@ -210,5 +232,50 @@ export class SessionTracker {
       this.sourceIndex.set(source, index);
     }
     return index;
+  }
+}
+
+/**
+ * Session key → dense index, open addressing over typed arrays (a Map of a million number keys
+ * would box every one of them). Keys are non-negative; slots hold key + 1 so 0 means empty.
+ */
+class KeyIndex {
+  private slots = new Float64Array(1 << 12);
+  private values = new Int32Array(1 << 12);
+  size = 0;
+
+  get(key: number): number | undefined {
+    const mask = this.slots.length - 1;
+    for (let at = this.home(key, mask); ; at = (at + 1) & mask) {
+      const stored = this.slots[at]!;
+      if (stored === 0) return undefined;
+      if (stored === key + 1) return this.values[at]!;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.size + 1) * 2 > this.slots.length) this.resize();
+    this.place(key, value);
+    this.size++;
+  }
+
+  private place(key: number, value: number): void {
+    const mask = this.slots.length - 1;
+    let at = this.home(key, mask);
+    while (this.slots[at] !== 0 && this.slots[at] !== key + 1) at = (at + 1) & mask;
+    this.slots[at] = key + 1;
+    this.values[at] = value;
+  }
+
+  private resize(): void {
+    const { slots, values } = this;
+    this.slots = new Float64Array(slots.length * 2);
+    this.values = new Int32Array(values.length * 2);
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) this.place(slots[i]! - 1, values[i]!);
+  }
+
+  private home(key: number, mask: number): number {
+    // The low 32 bits are the better-mixed lane.
+    return (key % 0x100000000) & mask;
   }
 }

@@ -80,6 +80,21 @@ export interface Anomaly {
   baselineErrorRate?: number;
   context: AnomalyContext;
   explanation?: Explanation;
+  /** Set by the explainer Lambda: EXPLAINED (with `explanation`) or EXPLAIN_FAILED (with `explainReason`). */
+  explainStatus?: ExplainStatus;
+  /** Why explaining failed, written for a person (EXPLAIN_FAILED only). */
+  explainReason?: string;
+  /** Epoch ms of the explainer's verdict. */
+  explainedAt?: number;
+}
+
+/** Where an anomaly stands with the LLM explainer; absent until the explainer has handled it. */
+export type ExplainStatus = 'EXPLAINED' | 'EXPLAIN_FAILED';
+
+/** Tokens a model read and wrote for one explanation (every attempt counted). */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
 }
 
 /** A root-cause analysis of one anomaly, from any explainer. */
@@ -91,5 +106,17 @@ export interface Explanation {
   evidenceLines: number[];
   confidence: number;
   nextStep: string;
+  /** The model (or inference profile) that answered; LLM explainers only. */
   model?: string;
+  usage?: TokenUsage;
+  /** Wall time of the model call(s), ms. */
+  latencyMs?: number;
+  /** Context records the prompt left out to fit the input token budget. */
+  omittedRecords?: number;
+  /**
+   * Set when this explanation was not asked for but reused from an earlier anomaly group with the same
+   * signature (type, template and session shape). Its text speaks of that occurrence; its evidence
+   * lines were mapped onto this anomaly's context.
+   */
+  reusedFrom?: { runId: string; anomalyId: string; explainedAt: number };
 }

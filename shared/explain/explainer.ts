@@ -4,12 +4,20 @@ import { explainHeuristically } from './heuristic.ts';
 /** Turns an anomaly and its context into a root-cause analysis (port: heuristic, Bedrock, OpenAI-compatible). */
 export interface Explainer {
   readonly method: Explanation['method'];
-  explain(anomaly: Anomaly): Promise<Explanation>;
+  /** Method and model (`bedrock:us.amazon.nova-micro-v1:0`): explanations are reused only within one scope. */
+  readonly scope: string;
+  /**
+   * Explains `anomaly`; `related` are other anomalies of its group (same session), which share its
+   * context and are named in the prompt. LLM explainers throw `ModelUnavailableError` (retry later)
+   * or `ModelRequestError` / `InvalidAnswerError` (permanent).
+   */
+  explain(anomaly: Anomaly, related?: Anomaly[]): Promise<Explanation>;
 }
 
 /** The default, offline explainer. */
 export const heuristicExplainer: Explainer = {
   method: 'heuristic',
+  scope: 'heuristic',
   explain: async (anomaly) => explainHeuristically(anomaly),
 };
 

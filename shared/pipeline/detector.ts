@@ -8,7 +8,7 @@
  * any batch boundary and `Detector.resume()` continue elsewhere (a Lambda near its deadline):
  * re-open the input and skip `position` records of the current phase.
  */
-import { ContextCollector, type ContextCollectorState, type RecordRef } from '../detect/context.ts';
+import { ContextCollector, type ContextCollectorState, type PlannedSession, type RecordRef } from '../detect/context.ts';
 import {
   byScoreThenOrdinal, contextFor, errorBursts, keepSpike, LEVEL_RANK, mergeCandidates, noteFirstSeen,
   sessionOutliers, spikeRule, templateOutliers, type Candidate, type CurrentTemplate, type FirstSeen, type Pending, type SpikeRule,
@@ -52,8 +52,16 @@ export interface DetectionResult {
   sessions: number;
   /** Findings per type before capping (e.g. every spike, not only the strongest kept). */
   countsByType: Record<AnomalyType, number>;
+  /** The input's most frequent templates (known and new), most records first: what the HTML report charts. */
+  templateCounts?: TemplateCount[];
   anomalies: Anomaly[];
 }
+
+/** How often one template occurred in the input, and how many of its records were WARN or worse. */
+export interface TemplateCount { templateId: string; template: string; count: number; problems: number; isNew: boolean }
+
+/** How many templates {@link DetectionResult.templateCounts} keeps. */
+export const TEMPLATE_COUNTS_KEPT = 40;
 
 interface NewTemplateInfo { count: number; first: RecordRef[]; ordinal: number; sessionId?: string; worst: number }
 
@@ -72,7 +80,7 @@ interface ObserveState {
 interface CollectState {
   summary: Omit<DetectionResult, 'anomalies'>;
   kept: Pending[];
-  metrics: Map<string, SessionMetrics>;
+  metrics: Map<number, SessionMetrics>;
   newMiner: TemplateMiner;
   collector: ContextCollector;
 }
@@ -179,24 +187,33 @@ export class Detector {
     const kept = merged.sort(byScoreThenOrdinal).slice(0, this.options.maxAnomalies ?? 100);
 
     const plan = {
-      sessions: new Map<string, { total: number }>(),
+      sessions: new Map<number, PlannedSession>(),
       windows: [] as RecordRef[],
       marked: kept.flatMap((a) => [a.at, ...(a.exampleRefs ?? [])]),
       ...(this.options.maxSessionLogs !== undefined && { maxSessionLogs: this.options.maxSessionLogs }),
       ...(this.options.windowRadius !== undefined && { windowRadius: this.options.windowRadius }),
     };
-    const metrics = new Map<string, SessionMetrics>();
+    const metrics = new Map<number, SessionMetrics>();
     for (const anomaly of kept) {
-      const index = anomaly.sessionId !== undefined ? state.sessions.indexOf(anomaly.sessionId) : undefined;
+      const index = anomaly.session ? state.sessions.indexOf(anomaly.session.key) : undefined;
       if (index !== undefined) {
-        plan.sessions.set(anomaly.sessionId!, { total: state.sessions.records(index) });
-        metrics.set(anomaly.sessionId!, state.sessions.metrics(index));
+        const key = anomaly.session!.key;
+        const first = state.sessions.first(index);
+        plan.sessions.set(key, {
+          total: state.sessions.records(index),
+          ...(anomaly.sessionId !== undefined ? { id: anomaly.sessionId } : { first: { source: first.source, line: first.line } }),
+        });
+        metrics.set(key, state.sessions.metrics(index));
       } else plan.windows.push(anomaly.at);
     }
     this.collectState = {
       summary: {
         runId: this.options.runId, modelId: this.model.id, records: this.records, knownTemplates: current.length,
         newTemplates: state.newTemplates.length, sessions: state.sessions.size, countsByType,
+        templateCounts: [
+          ...current.map((t) => ({ templateId: t.id, template: t.template, count: t.shape.count, problems: t.shape.problems, isNew: false })),
+          ...state.newTemplates.map((info, fresh) => ({ templateId: state.newMiner.templateId(fresh), template: state.newMiner.template(fresh), count: info.count, problems: 0, isNew: true })),
+        ].sort((a, b) => b.count - a.count || a.templateId.localeCompare(b.templateId)).slice(0, TEMPLATE_COUNTS_KEPT),
       },
       kept, metrics, newMiner: state.newMiner,
       collector: new ContextCollector(plan, (message) => this.templateOf(message)),
@@ -229,10 +246,10 @@ export class Detector {
     const state = this.expect('collect', this.collectState);
     this.phaseName = 'done';
     const { collector, metrics } = state;
-    const anomalies = state.kept.map(({ ordinal: _ordinal, at, exampleRefs, ...anomaly }): Anomaly => {
+    const anomalies = state.kept.map(({ ordinal: _ordinal, at, exampleRefs, session, ...anomaly }): Anomaly => {
       const anchor = collector.anchor(at)?.log;
       if (!anchor) throw new ModelError(`the input changed between the two passes (${at.source}:${at.line} is gone): run detection again`);
-      return {
+      const result: Anomaly = {
         ...anomaly,
         source: anchor.source,
         line: anchor.line,
@@ -240,8 +257,11 @@ export class Detector {
         message: anchor.message,
         ...(anchor.durationMs !== undefined && anomaly.durationMs === undefined && { durationMs: anchor.durationMs }),
         ...(exampleRefs && exampleRefs.length > 1 && { examples: exampleRefs }),
-        context: contextFor(anomaly.sessionId, at, collector, metrics),
+        context: contextFor(session, at, collector, metrics),
       };
+      // A session outlier learns its session id in pass 2.
+      if (anomaly.sessionId === undefined && result.context.contextType === 'FULL_SESSION') result.sessionId = result.context.sessionId!;
+      return result;
     });
     return { ...state.summary, anomalies };
   }
@@ -333,7 +353,7 @@ export type DetectorCheckpoint =
     }
   | {
       version: number; runId: string; modelId: string; position: number; phase: 'collect';
-      summary: Omit<DetectionResult, 'anomalies'>; kept: Pending[]; metrics: [string, SessionMetrics][];
+      summary: Omit<DetectionResult, 'anomalies'>; kept: Pending[]; metrics: [number, SessionMetrics][];
       newMiner: ReturnType<TemplateMiner['toJSON']>; collector: ContextCollectorState;
     };
 

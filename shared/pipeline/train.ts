@@ -28,6 +28,12 @@ export interface TrainOptions {
    * Windows 4× and 16× as long are used too, so rare templates (too few records in a short window) are learnt as well.
    */
   windowRecords?: number;
+  /**
+   * Records for which this says true are also counted in a separate baseline, the *slice*, keyed by
+   * the model's final template ids (see {@link trainModelWithSlice}): how the nightly job gets the
+   * last day's statistics under the same template ids as the retrained model.
+   */
+  slice?: (record: LogRecord) => boolean;
 }
 
 /** Fewer template-window rows or sessions than this and the forest would only learn noise: it is left out. */
@@ -39,6 +45,12 @@ const MIN_WINDOW_COUNT = 10;
 const MIN_PRIOR_COUNT = 50;
 
 export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: TrainOptions = {}): Promise<Model> {
+  return (await trainModelWithSlice(batches, options)).model;
+}
+
+/** {@link trainModel}, also returning the baseline of the records `options.slice` selected (empty without it). */
+export async function trainModelWithSlice(batches: AsyncIterable<LogRecord[]>, options: TrainOptions = {}): Promise<{ model: Model; slice: Baseline }> {
+  const sliceByCluster: TemplateStats[] = [];
   const seed = options.seed ?? 42;
   const contamination = options.contamination ?? 0.05;
   const miner = new TemplateMiner();
@@ -57,6 +69,7 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
       fillSession?.(record);
       const cluster = miner.add(record.message);
       (statsByCluster[cluster] ??= new TemplateStats()).add(record);
+      if (options.slice?.(record)) (sliceByCluster[cluster] ??= new TemplateStats()).add(record);
       const problem = record.level === 'WARN' || record.level === 'ERROR' || record.level === 'FATAL';
       for (const shapes of windowShapes) (shapes[cluster] ??= new ShapeCounter()).add(record.durationMs, problem);
       if (record.sessionId !== undefined) sessions.add(record.sessionId, ordinal, cluster, record);
@@ -95,10 +108,13 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
   const baselineTemplateScores = templateForest ? ownBaselineScores(templateForest, rows, vocabulary, columnOfCluster) : {};
 
   const sampler = new SessionSampler(options.maxSessionSamples ?? 20_000, seed);
-  for (const [, index] of sessions.entries()) sampler.add(sessions.vector(index, vocabulary.length, (cluster) => columnOfCluster[cluster]!));
+  for (let index = 0; index < sessions.size; index++) sampler.add(sessions.vector(index, vocabulary.length, (cluster) => columnOfCluster[cluster]!));
   const { forest: sessionForest, commonMixes } = sampler.train({ seed: seed + 1, contamination, minSessions: MIN_SESSIONS_FOR_FOREST });
 
-  return sealModel({
+  const slice = new Baseline();
+  sliceByCluster.forEach((stats, cluster) => slice.mergeTemplate(miner.templateId(cluster), stats));
+
+  const model = sealModel({
     seed,
     miner,
     baseline,
@@ -109,6 +125,7 @@ export async function trainModel(batches: AsyncIterable<LogRecord[]>, options: T
     commonSessionMixes: commonMixes,
     training: { records: ordinal, sessions: sessions.size, sources: [...sources].sort() },
   });
+  return { model, slice };
 }
 
 /**

@@ -3,23 +3,46 @@
  * bridged to the job queues with the stack's filters, the real handlers invoked with real SQS batches.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { gzip, sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
 import { encodeS3Key } from '../support/lambda.ts';
+import { startFakeConverse, type FakeConverse } from '../support/fake-converse.ts';
 
 let s: Scenario;
+/** Stands in for Amazon Bedrock (Converse over HTTP/2). */
+let bedrock: FakeConverse;
 let results: DynamoResultStore;
 const BASELINE_KEY = 'baseline/checkout/baseline day 1.jsonl';
 const INCIDENT_KEY = 'logs/checkout/incident 2026-11-20.jsonl.gz';
 
 beforeAll(async () => {
-  s = await startScenario('e2e');
+  bedrock = await startFakeConverse();
+  s = await startScenario('e2e', { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint });
   results = new DynamoResultStore({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
 });
-afterAll(async () => s?.close());
+afterAll(async () => {
+  await s?.close();
+  await bedrock?.close();
+});
+
+/** The explain queue's messages, left on the queue for the explainer (received once, then made visible again). */
+async function peekExplainMessages(): Promise<Record<string, unknown>[]> {
+  const bodies: Record<string, unknown>[] = [];
+  const handles: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await s.emulators.sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queues.explain.url, MaxNumberOfMessages: 10, AttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }));
+    if (Messages.length === 0) break;
+    for (const m of Messages) {
+      bodies.push(JSON.parse(m.Body!) as Record<string, unknown>);
+      handles.push(m.ReceiptHandle!);
+    }
+  }
+  for (const handle of handles) await s.emulators.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queues.explain.url, ReceiptHandle: handle, VisibilityTimeout: 0 }));
+  return bodies;
+}
 
 const s3Event = (bucket: string, key: string) => JSON.stringify({
   Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key: encodeS3Key(key) } } }],
@@ -28,6 +51,7 @@ const s3Event = (bucket: string, key: string) => JSON.stringify({
 describe('the AWS pipeline end to end', () => {
   let runId: string;
   let snapshot: Record<string, unknown>[];
+  let groups: number;
 
   it('trains a model from an uploaded baseline and stores it in S3 with a current pointer', async () => {
     await s.upload(BASELINE_KEY, await sampleLog('baseline'));
@@ -59,12 +83,32 @@ describe('the AWS pipeline end to end', () => {
     const session = await results.getSession(runId, inSession[0]!.context.sessionId!);
     expect(session!.anomalyIds).toContain(inSession[0]!.id);
 
-    const messages = await s.takeExplainMessages();
+    const messages = await peekExplainMessages();
+    groups = messages.length;
     const sessions = new Set(inSession.map((a) => a.context.sessionId));
     const loose = anomalies.filter((a) => a.context.contextType !== 'FULL_SESSION').length;
     expect(messages.length).toBe(sessions.size + loose);
     expect(new Set(messages.map((m) => m.groupId)).size).toBe(messages.length);
     expect(messages.flatMap((m) => m.anomalyIds as string[]).sort()).toEqual(anomalies.map((a) => a.id).sort());
+  });
+
+  it('explains every anomaly group from the explain queue through Bedrock: anomalies EXPLAINED in DynamoDB', async () => {
+    expect(await s.runExplainQueue()).toBe(groups);
+
+    const anomalies = await results.listAnomalies(runId);
+    for (const listed of anomalies) {
+      const anomaly = (await results.getAnomaly(runId, listed.id))!;
+      expect(anomaly, anomaly.id).toMatchObject({ explainStatus: 'EXPLAINED', explanation: { method: 'bedrock', model: 'us.amazon.nova-micro-v1:0' } });
+      const lines = new Set(anomaly.context.logs.map((log) => log.line));
+      expect(anomaly.explanation!.evidenceLines.every((line) => lines.has(line)), anomaly.id).toBe(true);
+    }
+    // One call per group, fewer when groups share a signature (the rest reuse an explanation).
+    const reused = anomalies.filter((a) => a.explanation!.reusedFrom).length;
+    expect(bedrock.calls.length).toBeLessThanOrEqual(groups);
+    expect(bedrock.calls.length).toBeGreaterThan(0);
+    expect(anomalies.filter((a) => a.explanation!.usage).length + reused).toBe(anomalies.length);
+    const dlq = await s.emulators.sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queues.explain.dlqUrl, AttributeNames: ['All'] }));
+    expect(dlq.Messages ?? []).toEqual([]);
     snapshot = await s.items();
   });
 

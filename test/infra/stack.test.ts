@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
-import { DETECT_TIMEOUT, TRAIN_TIMEOUT } from '../../infra/logsleuth-stack.ts';
+import { DETECT_TIMEOUT, EXPLAIN_TIMEOUT, TRAIN_TIMEOUT } from '../../infra/logsleuth-stack.ts';
 
 let template: Template;
 let json: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
@@ -57,7 +57,7 @@ describe('the logsleuth stack', () => {
     const functions = Object.fromEntries(resources('AWS::Lambda::Function').map(([id, f]) => [id, f.Properties.Timeout as number]));
     const queueVisibility = Object.fromEntries(resources('AWS::SQS::Queue').map(([id, q]) => [id, q.Properties.VisibilityTimeout as number]));
     const mappings = resources('AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(2);
+    expect(mappings).toHaveLength(3);
     for (const [, m] of mappings) {
       const fn = m.Properties.FunctionName.Ref as string;
       const queue = m.Properties.EventSourceArn['Fn::GetAtt'][0] as string;
@@ -66,20 +66,22 @@ describe('the logsleuth stack', () => {
     expect(Object.values(functions)).toEqual(expect.arrayContaining([TRAIN_TIMEOUT.toSeconds(), DETECT_TIMEOUT.toSeconds()]));
   });
 
-  it('reports partial batch failures from both job queues', () => {
-    template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] }, 2);
+  it('reports partial batch failures from the three job queues', () => {
+    template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] }, 3);
   });
 
   it('runs the pipeline functions on nodejs22.x arm64 with explicit memory, timeout and log retention', () => {
-    const pipeline = resources('AWS::Lambda::Function').filter(([, f]) => f.Properties.Runtime === 'nodejs22.x');
-    expect(pipeline).toHaveLength(2);
+    // The queue-driven ones; the API's and the nightly job's are checked in api-nightly.test.ts.
+    const pipeline = resources('AWS::Lambda::Function').filter(([id, f]) => f.Properties.Runtime === 'nodejs22.x' && !/^(ResultsApi|NightlyJob)/.test(id));
+    expect(pipeline).toHaveLength(3);
     for (const [, f] of pipeline) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.MemorySize).toBeGreaterThanOrEqual(1024);
-      expect(f.Properties.Timeout).toBe(900);
+      expect([TRAIN_TIMEOUT, DETECT_TIMEOUT, EXPLAIN_TIMEOUT].map((t) => t.toSeconds())).toContain(f.Properties.Timeout);
       expect(f.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    // + the results API's and the nightly job's function log groups.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
   });
 
   it('keeps results in an on-demand table with PITR, TTL on expiresAt and two GSIs', () => {

@@ -102,6 +102,7 @@ export function handlerEnv(emulators: Emulators, values: Record<string, string>)
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
     AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
     ...values,
   };
 }

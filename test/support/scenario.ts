@@ -27,6 +27,11 @@ export interface Scenario {
   items(): Promise<Record<string, unknown>[]>;
   /** Takes every message off the explain queue. */
   takeExplainMessages(): Promise<Record<string, unknown>[]>;
+  /**
+   * Delivers the explain queue to the explainer handler until it is empty (the handler is imported
+   * on first use: set AWS_ENDPOINT_URL_BEDROCK_RUNTIME to a stand-in through `env` first).
+   */
+  runExplainQueue(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -69,6 +74,10 @@ export async function startScenario(name: string, env: Record<string, string> = 
         start = page.LastEvaluatedKey;
       } while (start);
       return items.sort((a, b) => `${a.PK}|${a.SK}`.localeCompare(`${b.PK}|${b.SK}`));
+    },
+    async runExplainQueue() {
+      const explain = (await import('../../functions/explain/handler.ts')).handler as SqsHandler;
+      return drain(emulators, [{ queueUrl: queues.explain.url, handler: explain, context: lambdaContext(undefined, 'explain'), batchSize: 3 }]);
     },
     async takeExplainMessages() {
       const bodies: Record<string, unknown>[] = [];

@@ -14,6 +14,11 @@ export interface CurrentModel {
   trainedAt: number;
   /** The baseline objects (key and ETag) the model was trained from. */
   trainedFrom: { key: string; etag: string }[];
+  /**
+   * Set by the nightly job on a model it rolled forward: the model trained from the uploaded
+   * baseline (the anchor) and the days of log statistics merged on top of it (sorted, bounded).
+   */
+  rolled?: { anchorModelId: string; days: string[] };
 }
 
 export class ModelStore {

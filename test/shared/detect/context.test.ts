@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ContextCollector, type ContextPlan } from '../../../shared/detect/context.ts';
+import { sessionKey } from '../../../shared/detect/session-tracker.ts';
 import type { LogRecord } from '../../../shared/ingest/record.ts';
+
+const planned = (id: string, total: number) => new Map([[sessionKey(id), { total, id }]]);
 
 const record = (line: number, extra: Partial<LogRecord> = {}): LogRecord => ({ source: 'a.log', line, message: `message ${line}`, ...extra });
 
@@ -15,9 +18,9 @@ function collect(records: LogRecord[], plan: Partial<ContextPlan>) {
 describe('ContextCollector', () => {
   it('collects every record of a short session in input order, from anywhere in the input', () => {
     const records = Array.from({ length: 50 }, (_, i) => record(i + 1, { sessionId: i % 7 === 0 ? 's1' : `other-${i}` }));
-    const collector = collect(records, { sessions: new Map([['s1', { total: 8 }]]), marked: [{ source: 'a.log', line: 15 }] });
+    const collector = collect(records, { sessions: planned('s1', 8), marked: [{ source: 'a.log', line: 15 }] });
 
-    const session = collector.sessionLogs('s1')!;
+    const session = collector.sessionLogs(sessionKey('s1'))!;
 
     expect(session.logs.map((l) => l.line)).toEqual([1, 8, 15, 22, 29, 36, 43, 50]);
     expect(session.truncated).toBe(false);
@@ -25,8 +28,19 @@ describe('ContextCollector', () => {
     expect(collector.anchor({ source: 'a.log', line: 15 })?.sessionId).toBe('s1');
   });
 
+  it('learns the id of a session known only by key from its first record, then collects the rest', () => {
+    const records = Array.from({ length: 30 }, (_, i) => record(i + 1, { sessionId: i >= 5 && i % 5 === 0 ? 'late' : `other-${i}` }));
+    const plan: Partial<ContextPlan> = { sessions: new Map([[sessionKey('late'), { total: 5, first: { source: 'a.log', line: 6 } }]]) };
+    const collector = collect(records, plan);
+
+    const session = collector.sessionLogs(sessionKey('late'))!;
+
+    expect(session.id).toBe('late');
+    expect(session.logs.map((l) => l.line)).toEqual([6, 11, 16, 21, 26]);
+  });
+
   it('selects only the lines it needs, so the other lines need not be parsed', () => {
-    const collector = new ContextCollector({ sessions: new Map([['req-7', { total: 1 }]]), windows: [{ source: 'a.log', line: 500 }], marked: [] }, () => undefined);
+    const collector = new ContextCollector({ sessions: planned('req-7', 1), windows: [{ source: 'a.log', line: 500 }], marked: [] }, () => undefined);
 
     expect(collector.select('a.log', 3, '{"request_id":"req-7"}')).toBe(true);
     expect(collector.select('a.log', 4, '{"request_id":"req-8"}')).toBe(false);
@@ -40,9 +54,9 @@ describe('ContextCollector', () => {
     const records = Array.from({ length: total }, (_, i) =>
       record(i + 1, { sessionId: 'long', ...(i === 5000 || i === 7777 ? { level: 'ERROR' as const } : {}) }),
     );
-    const collector = collect(records, { sessions: new Map([['long', { total }]]), marked: [{ source: 'a.log', line: 4322 }], maxSessionLogs: 200 });
+    const collector = collect(records, { sessions: planned('long', total), marked: [{ source: 'a.log', line: 4322 }], maxSessionLogs: 200 });
 
-    const session = collector.sessionLogs('long')!;
+    const session = collector.sessionLogs(sessionKey('long'))!;
     const lines = session.logs.map((l) => l.line);
 
     expect(session.truncated).toBe(true);
@@ -87,14 +101,14 @@ describe('ContextCollector', () => {
 
   it('continues from a JSON checkpoint exactly as if never interrupted', () => {
     const records = Array.from({ length: 300 }, (_, i) => record(i + 1, { sessionId: i % 3 === 0 ? 'keep' : `x${i}` }));
-    const plan: ContextPlan = { sessions: new Map([['keep', { total: 100 }]]), windows: [{ source: 'a.log', line: 150 }], marked: [{ source: 'a.log', line: 151 }] };
+    const plan: ContextPlan = { sessions: planned('keep', 100), windows: [{ source: 'a.log', line: 150 }], marked: [{ source: 'a.log', line: 151 }] };
     const whole = collect(records, plan);
     const first = new ContextCollector(plan, () => undefined);
     records.slice(0, 149).forEach((r) => first.add(r));
     const resumed = ContextCollector.fromJSON(JSON.parse(JSON.stringify(first.toJSON())), () => undefined);
     records.slice(149).forEach((r) => resumed.add(r));
 
-    expect(resumed.sessionLogs('keep')).toEqual(whole.sessionLogs('keep'));
+    expect(resumed.sessionLogs(sessionKey('keep'))).toEqual(whole.sessionLogs(sessionKey('keep')));
     expect(resumed.windowLogs({ source: 'a.log', line: 150 })).toEqual(whole.windowLogs({ source: 'a.log', line: 150 }));
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * Results API Lambda: API Gateway HTTP API (payload v2, IAM-authorised routes) → the shared Hono app
+ * (shared/api/app.ts), the same routes `logsleuth serve` answers locally. Read only.
+ */
+import { handle } from 'hono/aws-lambda';
+import { createApi } from '../../shared/api/app.ts';
+import { MODELS_PREFIX } from '../../shared/pipeline/stages/layout.ts';
+import { documentClient, s3Client } from '../lib/clients.ts';
+import { apiConfigSchema, loadConfig } from '../lib/config.ts';
+import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
+import { logger } from '../lib/powertools.ts';
+import { S3ObjectStore } from '../lib/s3-object-store.ts';
+
+const config = loadConfig(apiConfigSchema);
+const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
+const results = new DynamoResultStore({ client: documentClient(config), tableName: config.TABLE_NAME, overflow: objects, retentionDays: config.RETENTION_DAYS });
+
+const app = createApi({
+  results,
+  cursorSecret: config.CURSOR_SECRET,
+  // A source is one with a model (`models/<source>/current`): a listing of that prefix, not a table scan.
+  sources: async () => [...new Set((await objects.list(MODELS_PREFIX))
+    .filter((o) => o.key.endsWith('/current')).map((o) => o.key.slice(MODELS_PREFIX.length, -'/current'.length)))].sort(),
+  onError: (error, path) => logger.error('api request failed', { path, error: error as Error }),
+});
+
+export const handler = handle(app);

@@ -1,0 +1,97 @@
+/**
+ * Explainer Lambda: explain messages (one per anomaly group) → `runExplanation` → Bedrock Converse.
+ * Retryable failures (throttling and 5xx after the SDK's backoff) are thrown per record, so the
+ * partial batch response hands just those back to the queue (DLQ after maxReceiveCount); permanent
+ * ones are stored as EXPLAIN_FAILED inside the stage and the message is consumed.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { llmExplainer } from '../../shared/explain/llm-explainer.ts';
+import { ModelUnavailableError } from '../../shared/explain/errors.ts';
+import type { ExplainMessage } from '../../shared/ports.ts';
+import { runExplanation, type ExplanationPorts } from '../../shared/pipeline/stages/explanation.ts';
+import { BedrockModel, bedrockClient } from '../lib/bedrock-model.ts';
+import { documentClient, s3Client } from '../lib/clients.ts';
+import { explainConfigSchema, loadConfig } from '../lib/config.ts';
+import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
+import { metrics } from '../lib/metrics.ts';
+import { logger } from '../lib/powertools.ts';
+import { S3ObjectStore } from '../lib/s3-object-store.ts';
+
+const config = loadConfig(explainConfigSchema);
+const results = new DynamoResultStore({
+  client: documentClient(config), tableName: config.TABLE_NAME, retentionDays: config.RETENTION_DAYS,
+  // Oversized sessions and contexts live in the bucket; the explainer only reads them.
+  overflow: new S3ObjectStore(s3Client(config), config.BUCKET_NAME),
+});
+const model = new BedrockModel(
+  bedrockClient({ endpoint: config.AWS_ENDPOINT_URL_BEDROCK_RUNTIME, maxAttempts: config.BEDROCK_MAX_ATTEMPTS, timeoutMs: config.BEDROCK_TIMEOUT_MS }),
+  config.BEDROCK_MODEL_ID, config.EXPLAIN_MAX_OUTPUT_TOKENS,
+);
+const ports: ExplanationPorts = { results, cache: results, explainer: llmExplainer(model, { maxInputTokens: config.EXPLAIN_MAX_INPUT_TOKENS }) };
+const processor = new BatchProcessor(EventType.SQS);
+/** Set when Bedrock stayed unavailable for a record: the rest of the batch goes back without calling it again. */
+let unavailable = false;
+
+const explainMessage: z.ZodType<ExplainMessage> = z.object({
+  kind: z.literal('explain'), runId: z.string().min(1), source: z.string().min(1), groupId: z.string().min(1),
+  sessionId: z.string().optional(), anomalyIds: z.array(z.string().min(1)).min(1), topScore: z.number(),
+  types: z.array(z.enum(['DURATION_SPIKE', 'TEMPLATE_OUTLIER', 'NEW_TEMPLATE', 'ERROR_BURST', 'SESSION_OUTLIER'])),
+});
+
+async function explainRecord(record: SQSRecord, context: Context): Promise<void> {
+  const parsed = explainMessage.safeParse(parseJson(record.body));
+  if (!parsed.success) {
+    // Not ours to retry: no delivery will make a malformed message valid.
+    logger.error('malformed explain message dropped', { messageId: record.messageId, issues: parsed.error.issues.slice(0, 3) });
+    return;
+  }
+  // Back-pressure: after throttling outlasted the SDK's retries, hammering on with the rest of the batch only makes it worse.
+  if (unavailable) throw new ModelUnavailableError('Bedrock was unavailable for an earlier record of this batch; handed back to the queue');
+  // A Converse call (with the SDK's retries) that cannot finish before the deadline would be paid for and lost.
+  if (context.getRemainingTimeInMillis() < config.BEDROCK_TIMEOUT_MS) throw new ModelUnavailableError('too little time left in this invocation; handed back to the queue');
+  let outcome;
+  try {
+    outcome = await runExplanation(ports, parsed.data, { now: Date.now(), cacheWindowMs: config.EXPLAIN_CACHE_HOURS * 3_600_000 });
+  } catch (error) {
+    if (error instanceof ModelUnavailableError) {
+      unavailable = true;
+      metrics.addMetric('bedrockUnavailable', MetricUnit.Count, 1);
+    }
+    throw error;
+  }
+  if (outcome.status === 'EXPLAINED' || outcome.status === 'EXPLAIN_FAILED') {
+    metrics.addMetric('bedrockCalls', MetricUnit.Count, 1);
+    if (outcome.usage) {
+      metrics.addMetric('bedrockInputTokens', MetricUnit.Count, outcome.usage.inputTokens);
+      metrics.addMetric('bedrockOutputTokens', MetricUnit.Count, outcome.usage.outputTokens);
+    }
+  }
+  if (outcome.status === 'EXPLAINED') metrics.addMetric('anomaliesExplained', MetricUnit.Count, outcome.anomalies);
+  if (outcome.status === 'EXPLAIN_FAILED') metrics.addMetric('explainFailed', MetricUnit.Count, outcome.anomalies);
+  // The cost-control figure: model calls the signature cache saved.
+  if (outcome.status === 'REUSED') metrics.addMetric('explainCacheHits', MetricUnit.Count, 1);
+  const log = outcome.status === 'EXPLAIN_FAILED' ? logger.warn.bind(logger) : logger.info.bind(logger);
+  log('explanation', { runId: parsed.data.runId, messageId: record.messageId, ...outcome });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  unavailable = false;
+  try {
+    // One group at a time: with the event source's max concurrency this bounds the calls in flight to Bedrock.
+    return await processPartialResponse(event, (record: SQSRecord) => explainRecord(record, context), processor, { context, processInParallel: false });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};
