@@ -16,7 +16,7 @@ import { BedrockModel, bedrockClient } from '../lib/bedrock-model.ts';
 import { documentClient, s3Client } from '../lib/clients.ts';
 import { explainConfigSchema, loadConfig } from '../lib/config.ts';
 import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
-import { metrics } from '../lib/metrics.ts';
+import { countExplanation, metrics } from '../lib/metrics.ts';
 import { logger } from '../lib/powertools.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 
@@ -62,17 +62,7 @@ async function explainRecord(record: SQSRecord, context: Context): Promise<void>
     }
     throw error;
   }
-  if (outcome.status === 'EXPLAINED' || outcome.status === 'EXPLAIN_FAILED') {
-    metrics.addMetric('bedrockCalls', MetricUnit.Count, 1);
-    if (outcome.usage) {
-      metrics.addMetric('bedrockInputTokens', MetricUnit.Count, outcome.usage.inputTokens);
-      metrics.addMetric('bedrockOutputTokens', MetricUnit.Count, outcome.usage.outputTokens);
-    }
-  }
-  if (outcome.status === 'EXPLAINED') metrics.addMetric('anomaliesExplained', MetricUnit.Count, outcome.anomalies);
-  if (outcome.status === 'EXPLAIN_FAILED') metrics.addMetric('explainFailed', MetricUnit.Count, outcome.anomalies);
-  // The cost-control figure: model calls the signature cache saved.
-  if (outcome.status === 'REUSED') metrics.addMetric('explainCacheHits', MetricUnit.Count, 1);
+  countExplanation(outcome);
   const log = outcome.status === 'EXPLAIN_FAILED' ? logger.warn.bind(logger) : logger.info.bind(logger);
   log('explanation', { runId: parsed.data.runId, messageId: record.messageId, ...outcome });
 }
