@@ -40,7 +40,7 @@ async function ok(args: string[], cwd?: string): Promise<string> {
   const run = await logsleuth(args, cwd);
   if (run.code !== 0) throw new Error(`logsleuth ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
   // The embedded engine is stopped at the end: nothing keeps the process alive.
-  if (Date.now() - started > 20_000) throw new Error(`logsleuth ${args.join(' ')} took ${Date.now() - started} ms to exit`);
+  if (Date.now() - started > 45_000) throw new Error(`logsleuth ${args.join(' ')} took ${Date.now() - started} ms to exit`);
   return run.stdout;
 }
 
