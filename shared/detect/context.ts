@@ -12,14 +12,11 @@ import type { ContextLog } from './types.ts';
 /** Points at one record. */
 export interface RecordRef { source: string; line: number }
 
-/** A session to collect, by its key (see sessionKey): its id when known, else the record where it starts. */
-export interface PlannedSession { total: number; id?: string; first?: RecordRef }
+/** A session to collect, by its key (see sessionKey), with its id and its true size from the first pass. */
+export interface PlannedSession { total: number; id: string }
 
 export interface ContextPlan {
-  /**
-   * Sessions to collect by key, with their true size from the first pass. A session whose id the
-   * first pass did not keep is learnt from its `first` record, which is read before any other of it.
-   */
+  /** Sessions to collect, by key. */
   sessions: Map<number, PlannedSession>;
   /** Records without a session that need a window around them. */
   windows: RecordRef[];
@@ -31,7 +28,7 @@ export interface ContextPlan {
   windowRadius?: number;
 }
 
-interface SessionSample { id?: string; total: number; seen: number; warnKept: number; logs: ContextLog[] }
+interface SessionSample { id: string; total: number; seen: number; warnKept: number; logs: ContextLog[] }
 interface Window { centre: number; before: ContextLog[]; centreLog?: ContextLog; after: ContextLog[] }
 
 /** A collector's state in plain data, to continue a second pass in another process. */
@@ -50,9 +47,7 @@ export class ContextCollector {
   /** Tells ingest which lines this pass needs: inside a window's line range, or mentioning a wanted session id. */
   readonly select: LineSelector;
   private readonly sessions = new Map<number, SessionSample>();
-  /** Lines where a session's id is learnt. */
-  private readonly identify = new Set<string>();
-  private mentionsSession?: RegExp;
+  private readonly mentionsSession?: RegExp;
   private readonly windows = new Map<string, Window>();
   private readonly windowsBySource = new Map<string, { key: string; from: number; to: number }[]>();
   private readonly marked: Set<string>;
@@ -64,10 +59,7 @@ export class ContextCollector {
     this.maxSessionLogs = plan.maxSessionLogs ?? 200;
     this.radius = plan.windowRadius ?? 10;
     this.marked = new Set(plan.marked.map((r) => keyOf(r.source, r.line)));
-    for (const [key, { total, id, first }] of plan.sessions) {
-      this.sessions.set(key, { ...(id !== undefined && { id }), total, seen: 0, warnKept: 0, logs: [] });
-      if (id === undefined && first) this.identify.add(keyOf(first.source, first.line));
-    }
+    for (const [key, { total, id }] of plan.sessions) this.sessions.set(key, { id, total, seen: 0, warnKept: 0, logs: [] });
     // Line numbers count blank and malformed lines too, so a window's line range gets slack; it is cut to `radius` records at the end.
     const slack = this.radius * 3 + 20;
     for (const { source, line } of plan.windows) {
@@ -77,6 +69,7 @@ export class ContextCollector {
       list.push({ key, from: line - slack, to: line + slack });
       this.windowsBySource.set(source, list);
     }
+    this.mentionsSession = this.sessionPattern();
     this.select = this.selector();
   }
 
@@ -89,10 +82,6 @@ export class ContextCollector {
     }
     if (record.sessionId !== undefined) {
       const session = this.sessions.get(sessionKey(record.sessionId));
-      if (session && session.id === undefined && this.identify.has(key)) {
-        session.id = record.sessionId;
-        this.mentionsSession = this.sessionPattern();
-      }
       if (session && session.id === record.sessionId) this.sampleSessionRecord(session, record, anomalous);
     }
     const windows = this.windowsBySource.get(record.source);
@@ -113,7 +102,7 @@ export class ContextCollector {
   /** The collected (possibly sampled) records of a session, in input order, and its id. */
   sessionLogs(key: number): { id: string; logs: ContextLog[]; total: number; truncated: boolean } | undefined {
     const session = this.sessions.get(key);
-    if (session?.id === undefined) return undefined;
+    if (!session) return undefined;
     return { id: session.id, logs: session.logs, total: session.total, truncated: session.logs.length < session.total };
   }
 
@@ -144,26 +133,23 @@ export class ContextCollector {
     const { plan } = state;
     const collector = new ContextCollector({ ...plan, sessions: new Map(plan.sessions) }, templateOf);
     for (const [key, sample] of state.sessions) collector.sessions.set(key, sample);
-    collector.mentionsSession = collector.sessionPattern();
     for (const [key, window] of state.windows) collector.windows.set(key, window);
     for (const [key, anchor] of state.anchors) collector.anchors.set(key, anchor);
     return collector;
   }
 
   private selector(): LineSelector {
-    this.mentionsSession = this.sessionPattern();
     return (source, line, text) => {
       if (this.mentionsSession?.test(text)) return true;
-      const key = keyOf(source, line);
-      if (this.marked.has(key) || this.identify.has(key)) return true;
+      if (this.marked.has(keyOf(source, line))) return true;
       const windows = this.windowsBySource.get(source);
       return windows !== undefined && windows.some((w) => line >= w.from && line <= w.to);
     };
   }
 
-  /** Matches a raw line that mentions a known wanted session id, as written in JSON (escaped) or as is. */
+  /** Matches a raw line that mentions a wanted session id, as written in JSON (escaped) or as is. */
   private sessionPattern(): RegExp | undefined {
-    const ids = [...this.sessions.values()].flatMap((s) => (s.id === undefined ? [] : [s.id]));
+    const ids = [...this.sessions.values()].map((s) => s.id);
     const literals = [...new Set(ids.flatMap((id) => [id, JSON.stringify(id).slice(1, -1)]))];
     return literals.length ? new RegExp(literals.map(escapeRegExp).join('|')) : undefined;
   }

@@ -17,8 +17,6 @@ export interface Candidate {
   ordinal: number;
   at: RecordRef;
   sessionId?: string;
-  /** Session outliers know their session by key only (ids are not kept in pass 1) and where it starts. */
-  session?: { key: number; first: RecordRef };
   templateId: string;
   template: string;
   reason: AnomalyReason;
@@ -34,7 +32,7 @@ export interface FirstSeen { ordinal: number; at: RecordRef; sessionId?: string;
 
 /** A merged anomaly before pass 2 fills in its record and context. */
 export type Pending = Omit<Anomaly, 'source' | 'line' | 'context' | 'examples'> & {
-  ordinal: number; at: RecordRef; exampleRefs?: RecordRef[]; session?: { key: number; first?: RecordRef };
+  ordinal: number; at: RecordRef; exampleRefs?: RecordRef[]; session?: { key: number };
 };
 
 export const LEVEL_RANK: Record<Level, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
@@ -177,12 +175,11 @@ export function sessionOutliers(model: Model, sessions: SessionTracker, columnOf
     if (!verdict) continue;
     const { score, unseen } = verdict;
     const anchor = sessions.firstTrouble(index);
-    const first = sessions.first(index);
     const records = sessions.records(index);
     found.push({
       ordinal: anchor.ordinal,
       at: { source: anchor.source, line: anchor.line },
-      session: { key: sessions.keyOf(index), first: { source: first.source, line: first.line } },
+      sessionId: sessions.idOf(index),
       templateId: '',
       template: '',
       count: records,
@@ -199,7 +196,6 @@ export function mergeCandidates(candidates: Candidate[], sessionFindings: Candid
   const fromCandidate = (c: Candidate, type = c.reason.type): Pending => ({
     id: '', type, templateId: c.templateId, template: c.template, score: 0, ordinal: c.ordinal, at: c.at,
     ...(c.sessionId !== undefined && { sessionId: c.sessionId, session: { key: sessionKey(c.sessionId) } }),
-    ...(c.session && { session: c.session }),
     reasons: [c.reason], count: c.count, ...c.extra,
     ...(c.examples && { exampleRefs: c.examples }),
   });
@@ -212,7 +208,7 @@ export function mergeCandidates(candidates: Candidate[], sessionFindings: Candid
   }
   const all = [...byOrdinal.values()];
   for (const finding of sessionFindings) {
-    const host = all.filter((a) => a.session?.key === finding.session!.key).sort(byScoreThenOrdinal)[0];
+    const host = all.filter((a) => a.sessionId === finding.sessionId).sort(byScoreThenOrdinal)[0];
     if (host) {
       host.reasons.push(finding.reason);
       host.ifScore ??= finding.extra.ifScore!;

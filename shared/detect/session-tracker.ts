@@ -1,9 +1,9 @@
 /**
  * Small per-session counters kept during a pass: enough for session metrics, the session outlier
  * vector and context planning, never the records themselves. Stored column-wise in typed-array
- * chunks, and sessions are keyed by a 52-bit hash of their id instead of the id string (a string
- * key in a Map costs ~90 bytes; the hash ~24): about 130 bytes a session in all. Ids that are
- * needed later are known from the records at hand, or learnt again in the second pass.
+ * chunks; the index is keyed by a 52-bit hash of the session id in typed arrays too (a Map with
+ * string keys costs ~90 bytes a session), and the ids themselves sit in plain arrays, copied so
+ * that an id cut out of a message does not keep the whole message alive.
  */
 import type { Level } from '../ingest/record.ts';
 import type { RecordRef } from './context.ts';
@@ -22,7 +22,7 @@ const CHUNK = 1 << 14;
 /** What a record tells the tracker. */
 export interface TrackedRecord { source: string; line: number; level?: Level | undefined; timestamp?: number | undefined }
 
-export interface SessionTrackerState { keys: number[]; sources: string[]; scalars: number[]; slots: number[]; spill: [number, number[]][] }
+export interface SessionTrackerState { ids: string[]; sources: string[]; scalars: number[]; slots: number[]; spill: [number, number[]][] }
 
 /**
  * A 52-bit hash of a session id (two 32-bit FNV-1a lanes), exact as a double. Two ids sharing one
@@ -41,7 +41,7 @@ export function sessionKey(sessionId: string): number {
 
 export class SessionTracker {
   private readonly index = new KeyIndex();
-  private readonly keys: Float64Array[] = [];
+  private readonly ids: string[][] = [];
   private readonly sources: string[] = [];
   private readonly sourceIndex = new Map<string, number>();
   private readonly scalars: Float64Array[] = [];
@@ -58,9 +58,9 @@ export class SessionTracker {
     return this.index.get(typeof session === 'string' ? sessionKey(session) : session);
   }
 
-  /** The hash key of the session at `index` (see {@link sessionKey}). */
-  keyOf(index: number): number {
-    return this.keys[Math.floor(index / CHUNK)]![index % CHUNK]!;
+  /** The id of the session at `index`. */
+  idOf(index: number): string {
+    return this.ids[Math.floor(index / CHUNK)]![index % CHUNK]!;
   }
 
   /** Count one record of `sessionId`; `template` is a dense template index (-1 for unknown). */
@@ -71,7 +71,7 @@ export class SessionTracker {
       i = this.index.size;
       this.index.set(key, i);
       if (i % CHUNK === 0) this.grow();
-      this.keys[Math.floor(i / CHUNK)]![i % CHUNK] = key;
+      this.ids[Math.floor(i / CHUNK)]!.push(ownCopy(sessionId));
       const row = this.row(i);
       row.array[row.at + FIRST_ORDINAL] = ordinal;
       row.array[row.at + FIRST_SOURCE] = this.intern(record.source);
@@ -159,17 +159,16 @@ export class SessionTracker {
       const slot = this.slotRow(i);
       for (let c = 0; c < SLOTS * 2; c++) slots.push(slot.array[slot.at + c]!);
     }
-    const keys = Array.from({ length: n }, (_, i) => this.keyOf(i));
-    return { keys, sources: this.sources, scalars, slots, spill: [...this.spill] };
+    return { ids: this.ids.flat(), sources: this.sources, scalars, slots, spill: [...this.spill] };
   }
 
   static fromJSON(state: SessionTrackerState): SessionTracker {
     const tracker = new SessionTracker();
     state.sources.forEach((s) => tracker.intern(s));
-    state.keys.forEach((key, i) => {
-      tracker.index.set(key, i);
+    state.ids.forEach((id, i) => {
+      tracker.index.set(sessionKey(id), i);
       if (i % CHUNK === 0) tracker.grow();
-      tracker.keys[Math.floor(i / CHUNK)]![i % CHUNK] = key;
+      tracker.ids[Math.floor(i / CHUNK)]!.push(id);
       const row = tracker.row(i);
       for (let c = 0; c < WIDTH; c++) row.array[row.at + c] = state.scalars[i * WIDTH + c]!;
       const slot = tracker.slotRow(i);
@@ -209,7 +208,7 @@ export class SessionTracker {
   private grow(): void {
     this.scalars.push(new Float64Array(CHUNK * WIDTH));
     this.slots.push(new Int32Array(CHUNK * SLOTS * 2));
-    this.keys.push(new Float64Array(CHUNK));
+    this.ids.push([]);
   }
 
   private row(i: number): { array: Float64Array; at: number } {
@@ -233,6 +232,14 @@ export class SessionTracker {
     }
     return index;
   }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A flat copy of a string: a regex match or slice would otherwise keep its whole parent string alive. */
+function ownCopy(text: string): string {
+  return decoder.decode(encoder.encode(text));
 }
 
 /**

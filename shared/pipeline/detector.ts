@@ -198,11 +198,7 @@ export class Detector {
       const index = anomaly.session ? state.sessions.indexOf(anomaly.session.key) : undefined;
       if (index !== undefined) {
         const key = anomaly.session!.key;
-        const first = state.sessions.first(index);
-        plan.sessions.set(key, {
-          total: state.sessions.records(index),
-          ...(anomaly.sessionId !== undefined ? { id: anomaly.sessionId } : { first: { source: first.source, line: first.line } }),
-        });
+        plan.sessions.set(key, { total: state.sessions.records(index), id: anomaly.sessionId! });
         metrics.set(key, state.sessions.metrics(index));
       } else plan.windows.push(anomaly.at);
     }
@@ -259,8 +255,6 @@ export class Detector {
         ...(exampleRefs && exampleRefs.length > 1 && { examples: exampleRefs }),
         context: contextFor(session, at, collector, metrics),
       };
-      // A session outlier learns its session id in pass 2.
-      if (anomaly.sessionId === undefined && result.context.contextType === 'FULL_SESSION') result.sessionId = result.context.sessionId!;
       return result;
     });
     return { ...state.summary, anomalies };

@@ -28,17 +28,6 @@ describe('ContextCollector', () => {
     expect(collector.anchor({ source: 'a.log', line: 15 })?.sessionId).toBe('s1');
   });
 
-  it('learns the id of a session known only by key from its first record, then collects the rest', () => {
-    const records = Array.from({ length: 30 }, (_, i) => record(i + 1, { sessionId: i >= 5 && i % 5 === 0 ? 'late' : `other-${i}` }));
-    const plan: Partial<ContextPlan> = { sessions: new Map([[sessionKey('late'), { total: 5, first: { source: 'a.log', line: 6 } }]]) };
-    const collector = collect(records, plan);
-
-    const session = collector.sessionLogs(sessionKey('late'))!;
-
-    expect(session.id).toBe('late');
-    expect(session.logs.map((l) => l.line)).toEqual([6, 11, 16, 21, 26]);
-  });
-
   it('selects only the lines it needs, so the other lines need not be parsed', () => {
     const collector = new ContextCollector({ sessions: planned('req-7', 1), windows: [{ source: 'a.log', line: 500 }], marked: [] }, () => undefined);
 

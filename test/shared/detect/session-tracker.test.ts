@@ -16,6 +16,7 @@ describe('SessionTracker', () => {
     expect(tracker.records(123_457)).toBe(1);
     expect(tracker.metrics(123_456).errors).toBe(1);
     expect(tracker.indexOf('never-seen')).toBeUndefined();
+    expect(tracker.idOf(123_456)).toBe(`req-${(123_456).toString(16)}`);
   });
 
   it('gives distinct ids distinct keys that fit a double exactly', () => {
