@@ -6,13 +6,14 @@
  * routes to, only through that profile): never `*`.
  */
 import { fileURLToPath } from 'node:url';
-import { Aws, CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
+import { acknowledgeDataAccess } from './handler-function.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 
 /** Amazon Nova Micro through the US cross-region inference profile: the cheapest model that takes a forced tool. */
@@ -81,19 +82,7 @@ export class ExplainerFunction extends Construct {
     for (const statement of statements) fn.addToRolePolicy(statement);
     this.modelArns = arns;
 
-    const stack = Stack.of(this);
-    const bucketArn = `<${stack.getLogicalId(props.bucket.node.defaultChild as CfnElement)}.Arn>`;
-    const tableArn = `<${stack.getLogicalId(props.table.node.defaultChild as CfnElement)}.Arn>`;
-    const nag = Validations.of(this.function);
-    nag.acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; it is the least-privilege managed policy for that.' });
-    nag.acknowledge({ id: 'AwsSolutions-L1', reason: 'nodejs22.x is pinned on purpose: it is the runtime the handlers and their bundle target are tested for.' });
-    nag.acknowledge({ id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`, reason: 'The results table\'s own GSIs.' });
-    for (const prefix of [SESSIONS_PREFIX, 'contexts/']) {
-      nag.acknowledge({ id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`, reason: `Read-only: oversized session/context records under ${prefix}, keyed by run and hash.` });
-    }
-    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
-      nag.acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `CDK's grantRead action family ${action}, scoped to the prefixes above in one bucket.` });
-    }
+    acknowledgeDataAccess(this.function, props.bucket, props.table, [SESSIONS_PREFIX, 'contexts/'], ['s3:GetObject*', 's3:GetBucket*', 's3:List*']);
   }
 }
 

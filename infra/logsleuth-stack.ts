@@ -5,7 +5,7 @@
  * Constructs hold no business logic; handlers are referred to by entry path only.
  */
 import { fileURLToPath } from 'node:url';
-import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -14,6 +14,7 @@ import { TABLE_KEYS } from '../functions/lib/table-schema.ts';
 import { BASELINE_PREFIX, CHECKPOINTS_PREFIX, INPUT_SUFFIXES, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
 import { ExplainerFunction } from './explainer.ts';
 import { NightlyJob } from './nightly.ts';
+import { acknowledgeDataAccess } from './handler-function.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { QueueWithDlq } from './queue-with-dlq.ts';
 import { ResultsApi } from './results-api.ts';
@@ -116,31 +117,14 @@ export class LogsleuthStack extends Stack {
     });
     detectJobs.queue.grantSendMessages(detect.fn);
 
-    // Each cdk-nag finding acknowledged by its exact id, where it occurs, with the reason it is fine.
-    const basicExecution = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
-    for (const scope of [train, detect, ...this.node.children.filter((c) => c.node.id.startsWith('BucketNotificationsHandler'))]) {
-      Validations.of(scope).acknowledge({ id: basicExecution, reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; it is the least-privilege managed policy for that.' });
+    // Each cdk-nag finding acknowledged by its exact id, where it occurs, with the reason it is fine
+    // (the functions' own runtime findings are acknowledged in HandlerFunction).
+    for (const scope of this.node.children.filter((c) => c.node.id.startsWith('BucketNotificationsHandler'))) {
+      Validations.of(scope).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; it is the least-privilege managed policy for that.' });
     }
-    for (const fn of [train, detect]) {
-      Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'nodejs22.x is pinned on purpose: it is the runtime the handlers and their bundle target are tested for; moving to a newer one is a deliberate, tested change.' });
-    }
-    const bucketArn = `<${this.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>`;
-    const tableArn = `<${this.getLogicalId(table.node.defaultChild as CfnElement)}.Arn>`;
-    const prefixes: [PipelineFunction, string[]][] = [
-      [train, [BASELINE_PREFIX, MODELS_PREFIX]],
-      [detect, [LOGS_PREFIX, MODELS_PREFIX, CHECKPOINTS_PREFIX, SESSIONS_PREFIX, 'contexts/']],
-    ];
-    for (const [fn, owned] of prefixes) {
-      for (const prefix of owned) {
-        Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`, reason: `Objects under ${prefix} in the one data bucket: the keys are user file names or content hashes, unknown at deploy time.` });
-      }
-      Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`, reason: 'The results table\'s own GSIs (runs by source and time, anomalies by score and type).' });
-    }
-    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
-      for (const fn of [train, detect]) {
-        Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `CDK's grantRead/grantReadWrite action family ${action}, scoped to the prefixes above in one bucket (versioned reads, multipart aborts of our own uploads).` });
-      }
-    }
+    const readWriteActions = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'];
+    acknowledgeDataAccess(train, bucket, table, [BASELINE_PREFIX, MODELS_PREFIX], readWriteActions);
+    acknowledgeDataAccess(detect, bucket, table, [LOGS_PREFIX, MODELS_PREFIX, CHECKPOINTS_PREFIX, SESSIONS_PREFIX, 'contexts/'], readWriteActions);
 
     // Reading results (infra/results-api.ts) and the nightly job (infra/nightly.ts): constructs of their own.
     new ResultsApi(this, 'ResultsApi', { bucket, table, environment: common });

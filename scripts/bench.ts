@@ -5,7 +5,7 @@
  * process so every peak RSS is that phase's own.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, statSync, mkdirSync, renameSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';

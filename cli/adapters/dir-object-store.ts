@@ -4,7 +4,7 @@
  * ETags are derived from size and modification time, which is what changes when a file is rewritten.
  */
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { UserInputError } from '../../shared/errors.ts';
 import type { ObjectInfo, ObjectStore, SourceObject } from '../../shared/ports.ts';
 import { fileInput } from './fs-input.ts';

@@ -27,8 +27,6 @@ export interface GeneratorOptions {
   startTime?: number;
 }
 
-type Emit = (fields: Record<string, unknown>) => void;
-
 const SERVICES = {
   gateway: (rec: Rec) => ({ timestamp: iso(rec.t), level: rec.level.toLowerCase(), service: 'api-gateway', request_id: rec.sid, message: rec.msg, ...(rec.ms !== undefined && { duration_ms: rec.ms }) }),
   auth: (rec: Rec) => ({ time: rec.t, level: PINO[rec.level], app: 'auth-service', correlationId: rec.sid, msg: rec.msg, ...(rec.ms !== undefined && { latency_ms: rec.ms }) }),

@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { z } from 'zod';
-import { generateLogLines } from '../../scripts/lib/microservice-logs.ts';
-import { logsleuth, ROOT, STACK_LINE, tempDir } from './helpers.ts';
+import { logsleuth, ROOT, STACK_LINE, tempDir, writeSmallScenario } from './helpers.ts';
 
 const BASELINE = join(ROOT, 'events/logs/baseline.jsonl');
 const INCIDENT = join(ROOT, 'events/logs/incident.jsonl');
@@ -23,8 +22,7 @@ let small: string;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
-  small = path('small.jsonl');
-  await writeFile(small, `${[...generateLogLines({ seed: 21, sessions: 200 })].join('\n')}\n`);
+  small = await writeSmallScenario(dir);
 });
 
 afterAll(async () => {

@@ -4,11 +4,9 @@
  * process, each test with its own `--store` directory.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { generateLogLines } from '../../scripts/lib/microservice-logs.ts';
-import { logsleuth, ROOT, STACK_LINE, tempDir } from './helpers.ts';
+import { logsleuth, ROOT, STACK_LINE, tempDir, writeSmallScenario } from './helpers.ts';
 
 const BASELINE = join(ROOT, 'events/logs/baseline.jsonl');
 const INCIDENT = join(ROOT, 'events/logs/incident.jsonl');
@@ -20,8 +18,7 @@ const path = (name: string) => join(dir, name);
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
-  small = path('small.jsonl');
-  await writeFile(small, `${[...generateLogLines({ seed: 21, sessions: 200 })].join('\n')}\n`);
+  small = await writeSmallScenario(dir);
 });
 
 afterAll(async () => {
