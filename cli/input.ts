@@ -54,7 +54,7 @@ export function describeProblems(report: IngestReport): string[] {
     const shown = report.problems.filter((p) => p.kind === kind).length;
     if (count > shown) lines.push(`… and ${count - shown} more ${kind} problem(s) not shown`);
   }
-  return lines;
+  return [...lines, ...report.notes];
 }
 
 /**

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { LogsleuthError } from '../shared/errors.ts';
 import { analyzeCommand, detectCommand, trainCommand } from './commands/analyze.ts';
+import { formatsCommand } from './commands/formats.ts';
 import { runsCommand, showCommand } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { templatesCommand } from './commands/templates.ts';
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(trainCommand());
   program.addCommand(detectCommand());
   program.addCommand(templatesCommand());
+  program.addCommand(formatsCommand());
   program.addCommand(runsCommand());
   program.addCommand(showCommand());
   program.addCommand(serveCommand());

@@ -5,6 +5,7 @@ import type { IngestOptions } from '../shared/ingest/index.ts';
 
 export interface InputFlags {
   format?: string;
+  eventStart?: string;
   sessionField?: string[];
   sessionRegex?: string;
   messageField?: string[];
@@ -14,7 +15,8 @@ export interface InputFlags {
 /** Adds the options that say how to read the inputs. */
 export function withInputOptions(command: Command): Command {
   return command
-    .option('--format <format>', "plain-text header format, e.g. '<Date> <Time> <Level> <Component>: <Content>'")
+    .option('--format <format>', "a preset (see `logsleuth formats`, e.g. alb, syslog, log4j) or a header format, e.g. '[<Date> <Time>] <Level> <Component>: <Content>' (default: sniffed per file)")
+    .option('--event-start <regex>', 'lines matching it start a new event; other lines continue the one before (multi-line events no preset knows)')
     .option('--session-field <name...>', 'session id fields in priority order (default: correlation_id, request_id, trace_id, …)')
     .option('--session-regex <regex>', "take the session id from the message, e.g. 'blk_-?\\d+'")
     .option('--message-field <name...>', 'message fields in priority order (default: message, msg, log, …)')
@@ -24,6 +26,7 @@ export function withInputOptions(command: Command): Command {
 export function ingestOptions(flags: InputFlags): IngestOptions {
   return {
     ...(flags.format !== undefined && { format: flags.format }),
+    ...(flags.eventStart !== undefined && { eventStart: flags.eventStart }),
     ...(flags.sessionField && { sessionFields: flags.sessionField }),
     fields: {
       ...(flags.messageField && { message: flags.messageField }),

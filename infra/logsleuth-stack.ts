@@ -11,7 +11,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/lib/table-schema.ts';
-import { BASELINE_PREFIX, CHECKPOINTS_PREFIX, INPUT_SUFFIXES, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
+import { BASELINE_PREFIX, CHECKPOINTS_PREFIX, CONFIG_PREFIX, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
 import { ExplainerFunction } from './explainer.ts';
 import { NightlyJob } from './nightly.ts';
 import { acknowledgeDataAccess } from './handler-function.ts';
@@ -80,12 +80,13 @@ export class LogsleuthStack extends Stack {
     const detectJobs = new QueueWithDlq(this, 'DetectJobs', { consumerTimeout: DETECT_TIMEOUT });
     const explainJobs = new QueueWithDlq(this, 'ExplainJobs', { consumerTimeout: EXPLAIN_TIMEOUT });
 
-    // One rule per prefix × suffix (S3 allows one of each per rule). Outputs are written under
-    // models/, checkpoints/, sessions/ and contexts/ only, which no rule matches: no feedback loop.
-    for (const suffix of INPUT_SUFFIXES) {
-      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(trainJobs.queue), { prefix: BASELINE_PREFIX, suffix });
-      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(detectJobs.queue), { prefix: LOGS_PREFIX, suffix });
-    }
+    // By prefix only: log names often have no usable suffix (app.log.1, Firehose's extension-less
+    // objects, .json.gz next to .json digests), so the stages decide per key (isLogObjectKey in
+    // layout.ts) and skip what is clearly not a log. Outputs are written under models/, checkpoints/,
+    // sessions/, contexts/, rolling/ and reports/ only, and config/ is read, never notified: no rule
+    // matches them, so no feedback loop.
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(trainJobs.queue), { prefix: BASELINE_PREFIX });
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(detectJobs.queue), { prefix: LOGS_PREFIX });
 
     const common = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName, RETENTION_DAYS: String(props.retentionDays ?? 90) };
     const train = new PipelineFunction(this, 'Train', {
@@ -101,9 +102,11 @@ export class LogsleuthStack extends Stack {
 
     // Least privilege: each function gets the prefixes and actions it uses, nothing more.
     bucket.grantRead(train.fn, `${BASELINE_PREFIX}*`);
+    bucket.grantRead(train.fn, `${CONFIG_PREFIX}*`);
     bucket.grantReadWrite(train.fn, `${MODELS_PREFIX}*`);
     table.grantWriteData(train.fn);
     bucket.grantRead(detect.fn, `${LOGS_PREFIX}*`);
+    bucket.grantRead(detect.fn, `${CONFIG_PREFIX}*`);
     bucket.grantRead(detect.fn, `${MODELS_PREFIX}*`);
     bucket.grantReadWrite(detect.fn, `${CHECKPOINTS_PREFIX}*`);
     bucket.grantReadWrite(detect.fn, `${SESSIONS_PREFIX}*`);
@@ -123,15 +126,15 @@ export class LogsleuthStack extends Stack {
       Validations.of(scope).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; it is the least-privilege managed policy for that.' });
     }
     const readWriteActions = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'];
-    acknowledgeDataAccess(train, bucket, table, [BASELINE_PREFIX, MODELS_PREFIX], readWriteActions);
-    acknowledgeDataAccess(detect, bucket, table, [LOGS_PREFIX, MODELS_PREFIX, CHECKPOINTS_PREFIX, SESSIONS_PREFIX, 'contexts/'], readWriteActions);
+    acknowledgeDataAccess(train, bucket, table, [BASELINE_PREFIX, CONFIG_PREFIX, MODELS_PREFIX], readWriteActions);
+    acknowledgeDataAccess(detect, bucket, table, [LOGS_PREFIX, CONFIG_PREFIX, MODELS_PREFIX, CHECKPOINTS_PREFIX, SESSIONS_PREFIX, 'contexts/'], readWriteActions);
 
     // Reading results (infra/results-api.ts) and the nightly job (infra/nightly.ts): constructs of their own.
     new ResultsApi(this, 'ResultsApi', { bucket, table, environment: common });
     const schedule = props.nightlySchedule ?? this.node.tryGetContext('nightlySchedule');
     new NightlyJob(this, 'NightlyJob', { bucket, table, detectQueue: detectJobs.queue, environment: common, ...(schedule && { schedule: String(schedule) }) });
 
-    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Upload baselines to baseline/<source>/ and logs to logs/<source>/' });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Upload baselines to baseline/<source>/ and logs to logs/<source>/; optional config/<source>.json says how to read them' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'ExplainQueueUrl', { value: explainJobs.queue.queueUrl });
     new CfnOutput(this, 'DetectDlqUrl', { value: detectJobs.deadLetterQueue.queueUrl });

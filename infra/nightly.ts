@@ -11,7 +11,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BASELINE_PREFIX, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
+import { BASELINE_PREFIX, CONFIG_PREFIX, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
 import { REPORTS_PREFIX, ROLLING_PREFIX } from '../shared/pipeline/stages/nightly.ts';
 import { acknowledgeDataAccess, HandlerFunction } from './handler-function.ts';
 
@@ -42,11 +42,11 @@ export class NightlyJob extends Construct {
       environment: { ...props.environment, DETECT_QUEUE_URL: props.detectQueue.queueUrl, HISTORY_DAYS: String(props.historyDays ?? 7) },
     });
     const fn = this.fn.fn;
-    for (const prefix of [BASELINE_PREFIX, LOGS_PREFIX, SESSIONS_PREFIX, 'contexts/']) props.bucket.grantRead(fn, `${prefix}*`);
+    for (const prefix of [BASELINE_PREFIX, LOGS_PREFIX, CONFIG_PREFIX, SESSIONS_PREFIX, 'contexts/']) props.bucket.grantRead(fn, `${prefix}*`);
     for (const prefix of [MODELS_PREFIX, ROLLING_PREFIX, REPORTS_PREFIX]) props.bucket.grantReadWrite(fn, `${prefix}*`);
     props.table.grantReadWriteData(fn);
     props.detectQueue.grantSendMessages(fn);
-    acknowledgeDataAccess(this.fn, props.bucket, props.table, [BASELINE_PREFIX, LOGS_PREFIX, SESSIONS_PREFIX, 'contexts/', MODELS_PREFIX, ROLLING_PREFIX, REPORTS_PREFIX],
+    acknowledgeDataAccess(this.fn, props.bucket, props.table, [BASELINE_PREFIX, LOGS_PREFIX, CONFIG_PREFIX, SESSIONS_PREFIX, 'contexts/', MODELS_PREFIX, ROLLING_PREFIX, REPORTS_PREFIX],
       ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']);
 
     this.rule = new Rule(this, 'Schedule', {

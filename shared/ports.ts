@@ -259,4 +259,10 @@ export interface ContinueDetectionMessage {
   checkpointKey: string;
   /** 1 for the first follow-up. */
   continuation: number;
+  /**
+   * The text of `config/<source>.json` as the run's first invocation read it (absent: there was
+   * none). Carried so that every invocation of a run reads the object the same way, even when the
+   * file changes meanwhile; at most 16 KiB (`MAX_SOURCE_CONFIG_CHARS`).
+   */
+  configText?: string;
 }

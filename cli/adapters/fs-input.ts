@@ -57,7 +57,7 @@ export async function* fsInputs(
       return;
     }
     if (!info.isFile() && !explicit) return;
-    yield fileInput(path, info.size, chunkBytes);
+    yield fileInput(path, info.size, chunkBytes, Math.floor(info.mtimeMs));
   }
 
   function fail(path: string, error: unknown): void {
@@ -72,10 +72,12 @@ export async function* fsInputs(
 }
 
 /** One local file as an {@link InputObject}; the file is opened only when ingest reaches it. */
-export function fileInput(path: string, size?: number, chunkBytes = DEFAULT_CHUNK_BYTES): InputObject {
+export function fileInput(path: string, size?: number, chunkBytes = DEFAULT_CHUNK_BYTES, modified?: number): InputObject {
   return {
     name: path,
     ...(size !== undefined ? { size } : {}),
+    // The year of year-less timestamps (RFC 3164 syslog) comes from it.
+    ...(modified !== undefined ? { modified } : {}),
     async open() {
       // Opening here (not lazily in the iterator) makes permission errors surface as `unreadable`
       // before any byte is read.

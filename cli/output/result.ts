@@ -11,6 +11,10 @@ export interface ResultDocument extends DetectionResult {
   model: string;
   inputs: { read: number; failed: number };
   problemCounts: Record<string, number>;
+  /** How many files (or archive entries) were read as each format: a preset name, `json-lines`, `plain text`… */
+  formats: Record<string, number>;
+  /** Notes that are not problems (a file read as plain text because no preset fits it). */
+  notes: string[];
   /** The first problems of each kind (missing, unreadable, malformed lines…), with their reasons. */
   problems: IngestProblem[];
 }
@@ -23,6 +27,8 @@ export function resultDocument(detection: DetectionResult, report: IngestReport,
     bytes: report.bytes, seconds: Math.round(seconds * 1000) / 1000, model,
     inputs: { read: report.sourcesRead, failed: report.sourcesFailed },
     problemCounts: Object.fromEntries(Object.entries(report.counts).filter(([, n]) => n > 0)),
+    formats: Object.fromEntries([...report.formats].map(([format, { count }]) => [format, count])),
+    notes: report.notes,
     problems: report.problems,
   };
 }
@@ -32,6 +38,8 @@ export function printResult(result: ResultDocument, detailed: number): void {
   const mbps = result.bytes / 1e6 / Math.max(result.seconds, 0.001);
   out.push(`${result.records.toLocaleString('en')} records (${(result.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s), ${result.malformed} malformed, ` +
     `${result.knownTemplates} known + ${result.newTemplates} new templates, ${result.sessions.toLocaleString('en')} sessions`);
+  const formats = Object.entries(result.formats).map(([format, n]) => (n > 1 ? `${format} (${n} files)` : format));
+  if (formats.length > 0) out.push(`read as: ${formats.join(', ')}`);
   out.push(`model: ${result.model}`);
   const counts = Object.entries(result.countsByType).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${type}`);
   out.push(`findings: ${counts.length ? counts.join(', ') : 'none'}${result.anomalies.length < Object.values(result.countsByType).reduce((a, b) => a + b, 0) ? ` (strongest ${result.anomalies.length} kept; spikes grouped per template)` : ''}`);
@@ -58,6 +66,14 @@ export function anomalyLines(anomalies: Anomaly[], detailed: number, listed = 20
   return out;
 }
 
+/** The first lines of an anomalous record's stack trace, under it. */
+function stackPreview(detail: string): string[] {
+  const all = detail.split('\n');
+  const shown = all.slice(0, 6).map((line) => `${' '.repeat(37)}${line.slice(0, 100)}`);
+  if (all.length > 6) shown.push(`${' '.repeat(37)}… ${all.length - 6} more line(s) in --json`);
+  return shown;
+}
+
 function where(a: Anomaly): string {
   return a.line === null ? '-' : `${a.source}:${a.line}`;
 }
@@ -73,6 +89,7 @@ function detail(a: Anomaly, rank: number): string[] {
   for (const log of c.logs.slice(0, 25)) {
     const mark = log.anomalous ? '▶' : ' ';
     lines.push(`   ${mark} ${String(log.line).padStart(7)} ${(log.level ?? '').padEnd(5)} ${(log.service ?? '').padEnd(18).slice(0, 18)} ${log.message.slice(0, 110)}${log.durationMs !== undefined ? ` (${log.durationMs} ms)` : ''}`);
+    if (log.anomalous && log.detail !== undefined) lines.push(...stackPreview(log.detail));
   }
   if (c.logs.length > 25) lines.push(`     … ${c.logs.length - 25} more in --json`);
   const e = a.explanation;

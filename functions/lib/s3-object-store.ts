@@ -22,7 +22,11 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { key, size: out.ContentLength ?? 0, etag: unquote(out.ETag), ...(out.VersionId && out.VersionId !== 'null' && { versionId: out.VersionId }) };
+      return {
+        key, size: out.ContentLength ?? 0, etag: unquote(out.ETag),
+        ...(out.VersionId && out.VersionId !== 'null' && { versionId: out.VersionId }),
+        ...(out.LastModified && { lastModified: out.LastModified.getTime() }),
+      };
     } catch (error) {
       if (error instanceof NotFound || error instanceof NoSuchKey || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
       throw error;
@@ -40,6 +44,10 @@ export class S3ObjectStore implements ObjectStore {
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /**
+   * `modified` (LastModified, epoch ms) is filled when `open()` resolves, from the GetObject that
+   * opens the body: no request of its own. Ingest reads it after opening.
+   */
   input(key: string, etag?: string): SourceObject {
     const store = this;
     const input: SourceObject & { transientFailure?: Error } = {
@@ -47,6 +55,8 @@ export class S3ObjectStore implements ObjectStore {
       open() {
         return store.stream(key, etag, (error) => {
           input.transientFailure = error;
+        }, (modified) => {
+          input.modified = modified;
         });
       },
     };
@@ -68,7 +78,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** Opens the body first (so a missing object fails `open()` itself), then streams with resumes. */
-  private async stream(key: string, etag: string | undefined, onTransient: (error: Error) => void): Promise<AsyncIterable<Uint8Array>> {
+  private async stream(key: string, etag: string | undefined, onTransient: (error: Error) => void, onModified: (epochMs: number) => void): Promise<AsyncIterable<Uint8Array>> {
     const get = (from: number) => this.client.send(new GetObjectCommand({
       Bucket: this.bucket, Key: key, ...(etag && { IfMatch: `"${etag}"` }), ...(from > 0 && { Range: `bytes=${from}-` }),
     }));
@@ -79,6 +89,7 @@ export class S3ObjectStore implements ObjectStore {
       if (isTransient(error)) onTransient(error as Error);
       throw error;
     }
+    if (first.LastModified) onModified(first.LastModified.getTime());
     return (async function* body(): AsyncGenerator<Uint8Array> {
       let received = 0;
       let current = first.Body as AsyncIterable<Uint8Array>;

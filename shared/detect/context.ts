@@ -182,11 +182,28 @@ export class ContextCollector {
       ...(record.timestamp !== undefined && { timestamp: record.timestamp }),
       ...(record.service !== undefined && { service: record.service }),
       message: record.message,
+      ...(record.detail !== undefined && { detail: clipDetail(record.detail, anomalous) }),
       ...(record.durationMs !== undefined && { durationMs: record.durationMs }),
       ...(templateId !== undefined && { templateId }),
       anomalous,
     };
   }
+}
+
+/** Most characters of a stack trace kept in context: the anomalous record's, and its neighbours'. */
+const DETAIL_CHARS = { anomalous: 32 * 1024, other: 2 * 1024 };
+
+/**
+ * A multi-line event's tail as context keeps it: whole when short; the anomalous record keeps more
+ * than its neighbours, so a session of two hundred traces still fits one stored item.
+ */
+export function clipDetail(detail: string, anomalous: boolean): string {
+  const max = anomalous ? DETAIL_CHARS.anomalous : DETAIL_CHARS.other;
+  if (detail.length <= max) return detail;
+  const cut = detail.lastIndexOf('\n', max);
+  const kept = detail.slice(0, cut > max / 2 ? cut : max);
+  const rest = detail.slice(kept.length).split('\n').filter((line) => line.length > 0).length;
+  return `${kept}\n… ${rest} more line(s)`;
 }
 
 function escapeRegExp(text: string): string {

@@ -16,6 +16,8 @@ export interface ContextLog {
   timestamp?: number;
   service?: string;
   message: string;
+  /** The rest of a multi-line event (a stack trace), clipped: see `clipDetail`. */
+  detail?: string;
   durationMs?: number;
   templateId?: string;
   anomalous: boolean;

@@ -109,6 +109,11 @@ function isWarnPlus(log: ContextLog): boolean {
 }
 
 function clip(log: ContextLog, maxChars: number): ContextLog {
-  if (log.message.length <= maxChars) return log;
-  return { ...log, message: `${log.message.slice(0, maxChars)} …[${log.message.length - maxChars} more characters]` };
+  const long = (text: string): string => `${text.slice(0, maxChars)} …[${text.length - maxChars} more characters]`;
+  if (log.message.length <= maxChars && (log.detail === undefined || log.detail.length <= maxChars)) return log;
+  return {
+    ...log,
+    message: log.message.length <= maxChars ? log.message : long(log.message),
+    ...(log.detail !== undefined && { detail: log.detail.length <= maxChars ? log.detail : long(log.detail) }),
+  };
 }

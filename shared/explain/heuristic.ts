@@ -23,7 +23,7 @@ export function explainHeuristically(anomaly: Anomaly): Explanation {
   const related = anomaly.context.contextType === 'WINDOW' && service ? (log: ContextLog) => log.service === service : () => true;
   const trigger = findTrigger(logs, anomalyIndex, related);
   const chain = trigger ? logs.slice(logs.indexOf(trigger) + 1).filter((log) => related(log) && (isTrouble(log) || log.anomalous)).slice(0, 6) : [];
-  const cause = trigger ? CAUSES.find((c) => c.pattern.test(trigger.message)) : undefined;
+  const cause = trigger ? CAUSES.find((c) => c.pattern.test(trigger.message) || (trigger.detail !== undefined && c.pattern.test(trigger.detail))) : undefined;
   const evidence = [...new Set([trigger, ...chain, logs[anomalyIndex]].filter((l): l is ContextLog => !!l).map((l) => l.line))].sort((a, b) => a - b);
 
   let confidence = 0.3;

@@ -77,7 +77,9 @@ export function renderLog(log: ContextLog): string {
   parts.push(`${log.service ? `${quote(log.service)}: ` : ''}${quote(log.message)}`);
   if (log.durationMs !== undefined) parts.push(`(${log.durationMs} ms)`);
   if (log.anomalous) parts.push('← ANOMALY');
-  return parts.join(' ');
+  const line = parts.join(' ');
+  // The rest of a multi-line event (a stack trace), one quoted line each, indented under its record.
+  return log.detail === undefined ? line : [line, ...log.detail.split('\n').map((more) => `    ${quote(more)}`)].join('\n');
 }
 
 /**

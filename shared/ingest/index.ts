@@ -8,3 +8,6 @@ export { DEFAULT_FIELD_MAPPING, JsonRecordMapper, resolveFieldMapping, type Fiel
 export { compileHeaderFormat, matchHeaderFormat, HeaderFormatError, type HeaderFormat } from './header-format.ts';
 export { normalizeLevel, parseTimestamp, parseDurationMs } from './normalize.ts';
 export { sniffContent, type ContentKind } from './sniff.ts';
+export { PRESETS, presetByName } from './formats/registry.ts';
+export type { Preset } from './formats/preset.ts';
+export type { Provides } from './formats/preset.ts';

@@ -2,13 +2,17 @@ import type { ArchiveDamage, ArchiveEntry } from './archive-entry.ts';
 import { ByteReader } from './byte-reader.ts';
 import { JsonRecordMapper, resolveFieldMapping, type FieldMapping } from './field-mapping.ts';
 import { gunzip } from './gzip.ts';
-import { compileHeaderFormat, type HeaderFormat } from './header-format.ts';
+import { type JsonPreset, type ParseContext, type Preset, type TextParser } from './formats/preset.ts';
+import { presetByName, sniffJsonPreset, sniffTextPreset } from './formats/registry.ts';
+import { compileHeaderFormat, HeaderFormatError } from './header-format.ts';
 import { HeaderRecordMapper } from './header-mapping.ts';
 import type { InputObject } from './input.ts';
 import { jsonArrayElements } from './json-array.ts';
+import { jsonValues } from './json-values.ts';
 import { LineSplitter, type LineProblems, type LineSink } from './line-splitter.ts';
 import type { LogRecord } from './record.ts';
 import { formatBytes, type IngestReport } from './report.ts';
+import { finishRecord, JsonLinesSink, PLAIN_TEXT, reason, TextSink, type Folding } from './sinks.ts';
 import { SNIFF_BYTES, sniffContent } from './sniff.ts';
 import { tarEntries } from './tar.ts';
 import { zipEntries } from './zip.ts';
@@ -16,11 +20,19 @@ import { zipEntries } from './zip.ts';
 /** How to read the inputs. Every option has a default. */
 export interface IngestOptions {
   /**
-   * Plain-text header format in the loghub syntax, e.g. `<Date> <Time> <Level> <Component>: <Content>`.
-   * Applies to plain-text inputs only (JSON is recognised by content). Without it a text line's
-   * message is the whole line. An invalid format throws `HeaderFormatError` before anything is read.
+   * A preset name (`alb`, `syslog`, `cloudtrail`…: see `PRESETS`), or a plain-text header format in
+   * the loghub syntax, e.g. `[<Date> <Time>] <Level> <Component>: <Content>` (literal characters are
+   * literal). Without it each file's format is sniffed from its first lines; a text file no preset
+   * fits is read as plain text (the whole line is the message), with a note. A header format applies
+   * to plain-text inputs only (JSON is recognised by content). An invalid format throws
+   * `HeaderFormatError` before anything is read.
    */
   format?: string;
+  /**
+   * A regular expression that a line matches when it starts a new event; every other line continues
+   * the event before it (for multi-line formats no preset knows). Invalid → `HeaderFormatError`.
+   */
+  eventStart?: string;
   /** Replaces alias lists of the field mapping (see `DEFAULT_FIELD_MAPPING`). */
   fields?: Partial<FieldMapping>;
   /** Session-id fields in priority order; replaces `fields.session`. */
@@ -45,7 +57,8 @@ const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 const DEFAULT_BATCH_SIZE = 1000;
 /** gzip in tar in gzip in zip… is legitimate up to a point; past it, it is a zip bomb. */
 const MAX_NESTING = 4;
-const MAX_REASON_CHARS = 160;
+/** Lines of a file's head that sniffing looks at. */
+const SNIFF_LINES = 30;
 
 /**
  * Reads log records from byte streams, in input order, in batches.
@@ -77,7 +90,11 @@ class IngestRun {
   readonly batchSize: number;
   readonly maxLineBytes: number;
   readonly mapper: JsonRecordMapper;
+  /** `--format` as a header format. */
   readonly headerMapper?: HeaderRecordMapper;
+  /** `--format` as a preset name. */
+  readonly preset?: Preset;
+  readonly eventStart?: RegExp;
   readonly select?: LineSelector;
 
   constructor(options: IngestOptions, readonly report: IngestReport) {
@@ -86,8 +103,16 @@ class IngestRun {
     this.maxLineBytes = Math.max(1, Math.floor(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES));
     this.mapper = new JsonRecordMapper(resolveFieldMapping(options.fields, options.sessionFields));
     if (options.format !== undefined) {
-      const format: HeaderFormat = compileHeaderFormat(options.format);
-      this.headerMapper = new HeaderRecordMapper(format, this.mapper);
+      const preset = presetByName(options.format.trim());
+      if (preset) this.preset = preset;
+      else this.headerMapper = new HeaderRecordMapper(compileHeaderFormat(options.format), this.mapper);
+    }
+    if (options.eventStart !== undefined) {
+      try {
+        this.eventStart = new RegExp(options.eventStart);
+      } catch (error) {
+        throw new HeaderFormatError(`the event-start pattern "${options.eventStart}" is not a valid regular expression: ${reason(error)}`);
+      }
     }
   }
 
@@ -134,7 +159,7 @@ class IngestRun {
       });
     });
     try {
-      yield* this.stream(input.name, reader, 0);
+      yield* this.stream(input.name, reader, 0, input.modified);
     } finally {
       await reader.close();
       this.report.bytes += reader.received;
@@ -144,7 +169,7 @@ class IngestRun {
   }
 
   /** Reads one byte stream, whatever it holds; recurses into compression and archives. */
-  private async *stream(source: string, reader: ByteReader, depth: number): AsyncGenerator<LogRecord[]> {
+  private async *stream(source: string, reader: ByteReader, depth: number, modified?: number): AsyncGenerator<LogRecord[]> {
     const available = await reader.fill(SNIFF_BYTES);
     if (available === 0) {
       if (!reader.failed) this.problem('empty', source, `${source}: empty (0 bytes); nothing to read`);
@@ -159,25 +184,111 @@ class IngestRun {
           this.problem('binary', source, `${source}: archives nested more than ${MAX_NESTING} deep; skipped`);
           return;
         }
-        if (content.kind === 'gzip') yield* this.gzip(source, reader, depth);
-        else yield* this.archive(source, reader, depth, content.kind);
+        if (content.kind === 'gzip') yield* this.gzip(source, reader, depth, modified);
+        else yield* this.archive(source, reader, depth, content.kind, modified);
         return;
       case 'binary':
         this.problem('binary', source, `${source}: not a log file (${content.reason}); skipped`);
         return;
-      case 'json-array':
-        yield* this.jsonArray(source, reader);
-        return;
-      case 'json-lines':
-        yield* this.lines(source, reader, new JsonLinesSink(this, source));
-        return;
-      case 'text':
-        yield* this.lines(source, reader, this.headerMapper ? new HeaderFormatSink(this, source, this.headerMapper) : new PlainTextSink(this, source));
-        return;
+      default:
+        yield* this.formatted(source, reader, content.kind, available < SNIFF_BYTES, { mapper: this.mapper, ...(modified !== undefined && { referenceTime: modified }) });
     }
   }
 
-  private async *gzip(source: string, reader: ByteReader, depth: number): AsyncGenerator<LogRecord[]> {
+  /** A text or JSON file: its format is the one asked for, or sniffed from its first lines. */
+  private async *formatted(source: string, reader: ByteReader, kind: 'json-array' | 'json-lines' | 'text', complete: boolean, context: ParseContext): AsyncGenerator<LogRecord[]> {
+    const head = new TextDecoder().decode(reader.peek(SNIFF_BYTES)).replace(/^\uFEFF/, '');
+    const forced = this.preset;
+    if (forced?.framing === 'text' && kind === 'text') {
+      yield* this.text(source, reader, forced.name, forced.create(context), folding(forced.multiline, this.eventStart), `the ${forced.name} format`, forced.provides.session);
+      return;
+    }
+    const json = forced && forced.framing !== 'text' ? forced : kind === 'text' && !looksLikeJson(head) ? undefined : sniffJsonPreset(head, firstValue(head));
+    if (json) {
+      yield* this.jsonPreset(source, reader, json, context);
+      return;
+    }
+    if (kind === 'json-array') {
+      this.report.noteFormat(source, 'json-array');
+      yield* this.jsonArray(source, reader);
+      return;
+    }
+    if (kind === 'json-lines') {
+      this.report.noteFormat(source, 'json-lines');
+      yield* this.lines(source, reader, new JsonLinesSink(this, source, this.mapper));
+      return;
+    }
+    if (this.headerMapper) {
+      const mapper = this.headerMapper;
+      yield* this.text(source, reader, 'format', headerParser(mapper), folding('header', this.eventStart), `the format "${mapper.format.source}"`, true);
+      return;
+    }
+    const preset = forced ? undefined : sniffTextPreset(headLines(head, complete), context);
+    if (preset) {
+      yield* this.text(source, reader, preset.name, preset.create(context), folding(preset.multiline, this.eventStart), `the ${preset.name} format`, preset.provides.session);
+      return;
+    }
+    if (forced) this.report.note(`${source}: --format ${forced.name} is for JSON input, this is text; read as plain text`);
+    else this.report.note(`${source}: no known format fits its first lines; read as plain text (each line is a message; stack traces are folded)`);
+    yield* this.text(source, reader, 'plain text', PLAIN_TEXT, folding('stack', this.eventStart));
+  }
+
+  private async *text(source: string, reader: ByteReader, name: string, parser: TextParser, fold: Folding, formatName?: string, sessions = false): AsyncGenerator<LogRecord[]> {
+    this.report.noteFormat(source, name);
+    yield* this.lines(source, reader, new TextSink(this, source, parser, fold, formatName, sessions));
+  }
+
+  private async *jsonPreset(source: string, reader: ByteReader, preset: JsonPreset, context: ParseContext): AsyncGenerator<LogRecord[]> {
+    this.report.noteFormat(source, preset.name);
+    const parser = preset.create(context);
+    if (preset.framing === 'json-lines') {
+      yield* this.lines(source, reader, new JsonLinesSink(this, source, this.mapper, parser));
+      return;
+    }
+    const values = preset.framing === 'json-values'
+      ? jsonValues(reader, (byteOffset, why) => {
+        this.report.add({ kind: 'malformed', source, byteOffset, message: `${source}: broken JSON at byte ${byteOffset} (${why}); resumed at the next object` });
+      })
+      : jsonArrayElements(reader, 'Records');
+    // No line selection here: a record's session id may not be in its raw text, which is all the
+    // selection looks at, and the value is parsed already anyway.
+    yield* this.values(source, reader, values, (value, ordinal) => parser.records(value, source, ordinal), {
+      broken: (n) => `the JSON document breaks after value ${n}`,
+      empty: `no records in this ${preset.title}`,
+    });
+  }
+
+  /** Records from a stream of JSON values; a break ends the file, with everything before it kept. */
+  private async *values(
+    source: string,
+    reader: ByteReader,
+    values: AsyncIterable<unknown>,
+    toRecords: (value: unknown, ordinal: number) => LogRecord[],
+    say: { broken: (ordinal: number) => string; empty: string },
+  ): AsyncGenerator<LogRecord[]> {
+    let ordinal = 0;
+    try {
+      for await (const value of values) {
+        for (const record of toRecords(value, ++ordinal)) {
+          finishRecord(record);
+          this.batch.push(record);
+        }
+        if (this.batch.length >= this.batchSize) yield this.take();
+      }
+    } catch (error) {
+      if (reader.failed) return;
+      this.report.add({
+        kind: 'malformed',
+        source,
+        line: ordinal + 1,
+        message: `${source}: ${say.broken(ordinal)} (${reason(error)}); the rest of the file is skipped`,
+      });
+      return;
+    }
+    if (ordinal === 0) this.problem('empty', source, `${source}: ${say.empty}`);
+  }
+
+  private async *gzip(source: string, reader: ByteReader, depth: number, modified?: number): AsyncGenerator<LogRecord[]> {
     const gz = gunzip(reader);
     const inner = new ByteReader(gz.output, (error) => {
       if (reader.failed) return; // the read error was reported already
@@ -194,13 +305,13 @@ class IngestRun {
       });
     });
     try {
-      yield* this.stream(source, inner, depth + 1);
+      yield* this.stream(source, inner, depth + 1, modified);
     } finally {
       await inner.close();
     }
   }
 
-  private async *archive(source: string, reader: ByteReader, depth: number, kind: 'zip' | 'tar'): AsyncGenerator<LogRecord[]> {
+  private async *archive(source: string, reader: ByteReader, depth: number, kind: 'zip' | 'tar', modified?: number): AsyncGenerator<LogRecord[]> {
     let damaged = false;
     const onDamage = (damage: ArchiveDamage): void => {
       damaged = true;
@@ -220,14 +331,14 @@ class IngestRun {
     let count = 0;
     for await (const entry of entries) {
       count++;
-      yield* this.stream(`${source}!${entry.name}`, entry.body, depth + 1);
+      yield* this.stream(`${source}!${entry.name}`, entry.body, depth + 1, modified);
     }
     if (count === 0 && !damaged && !reader.failed) {
       this.problem('empty', source, `${source}: the ${kind} archive holds no files`);
     }
   }
 
-  private async *lines(source: string, reader: ByteReader, sink: LineSink): AsyncGenerator<LogRecord[]> {
+  private async *lines(source: string, reader: ByteReader, sink: LineSink & { end(): void }): AsyncGenerator<LogRecord[]> {
     const splitter = new LineSplitter(sink, new ReportLineProblems(this.report, source, this.maxLineBytes), this.maxLineBytes);
     for (;;) {
       const chunk = await reader.next();
@@ -236,6 +347,7 @@ class IngestRun {
       while (this.batch.length >= this.batchSize) yield this.take();
     }
     splitter.end();
+    sink.end();
     while (this.batch.length >= this.batchSize) yield this.take();
     if (splitter.nonBlankLines === 0 && splitter.tooLongLines === 0 && splitter.lineNo > 0 && !reader.failed) {
       this.problem('empty', source, `${source}: only blank lines; no records`);
@@ -243,36 +355,17 @@ class IngestRun {
   }
 
   private async *jsonArray(source: string, reader: ByteReader): AsyncGenerator<LogRecord[]> {
-    let index = 0;
-    try {
-      for await (const value of jsonArrayElements(reader)) {
-        ++index;
-        if (this.select && !this.select(source, index, JSON.stringify(value))) continue;
-        this.batch.push(this.mapper.map(value, source, index));
-        if (this.batch.length >= this.batchSize) yield this.take();
-      }
-    } catch (error) {
-      if (reader.failed) return;
-      this.report.add({
-        kind: 'malformed',
-        source,
-        line: index + 1,
-        message: `${source}: the JSON array breaks after element ${index} (${reason(error)}); the rest of the file is skipped`,
-      });
-      return;
-    }
-    if (index === 0) this.problem('empty', source, `${source}: the JSON array is empty; no records`);
+    const { select, mapper } = this;
+    yield* this.values(source, reader, jsonArrayElements(reader), (value, index) =>
+      (select && !select(source, index, JSON.stringify(value)) ? [] : [mapper.map(value, source, index)]), {
+      broken: (n) => `the JSON array breaks after element ${n}`,
+      empty: 'the JSON array is empty; no records',
+    });
   }
 
   problem(kind: 'empty' | 'binary' | 'unreadable', source: string, message: string): void {
     this.report.add({ kind, source, message });
   }
-}
-
-/** Error text fit for a one-line message. */
-function reason(error: unknown): string {
-  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text;
 }
 
 class ReportLineProblems implements LineProblems {
@@ -289,51 +382,47 @@ class ReportLineProblems implements LineProblems {
   }
 }
 
-/** JSON lines: one JSON value per line; lines that do not parse are reported and skipped. */
-class JsonLinesSink implements LineSink {
-  constructor(private readonly run: IngestRun, private readonly source: string) {}
-
-  line(text: string, lineNo: number): void {
-    if (this.run.select && !this.run.select(this.source, lineNo, text)) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      this.run.report.addLazy('malformed', this.source, lineNo,
-        () => `${this.source}:${lineNo}: not valid JSON (${reason(error)}); line skipped`);
-      return;
-    }
-    this.run.batch.push(this.run.mapper.map(value, this.source, lineNo));
-  }
+/** How a file's lines fold into events: a user's event-start pattern wins over the format's own rule. */
+function folding(multiline: 'header' | 'stack' | 'none', eventStart: RegExp | undefined): Folding {
+  return eventStart ? { kind: 'start', pattern: eventStart } : { kind: multiline };
 }
 
-/** Plain text without a format: the whole line is the message. */
-class PlainTextSink implements LineSink {
-  constructor(private readonly run: IngestRun, private readonly source: string) {}
-
-  line(text: string, lineNo: number): void {
-    if (this.run.select && !this.run.select(this.source, lineNo, text)) return;
-    this.run.batch.push({ source: this.source, line: lineNo, message: text });
-  }
+/** A loghub header format as a parser: lines that do not match continue the event before them. */
+function headerParser(mapper: HeaderRecordMapper): TextParser {
+  const regex = mapper.format.regex;
+  return {
+    parse(line, source, lineNo) {
+      const groups = regex.exec(line)?.groups;
+      return groups === undefined ? undefined : mapper.map(groups, source, lineNo);
+    },
+  };
 }
 
-/** Plain text with a header format; lines that do not match are kept whole and reported. */
-class HeaderFormatSink implements LineSink {
-  private readonly regex: RegExp;
-
-  constructor(private readonly run: IngestRun, private readonly source: string, private readonly mapper: HeaderRecordMapper) {
-    this.regex = mapper.format.regex;
+/** The first non-blank lines of a file's head, untrimmed (a stack frame's indent matters), without the cut-off last one. */
+function headLines(head: string, complete: boolean): string[] {
+  const all = head.split('\n');
+  if (!complete) all.pop();
+  const lines: string[] = [];
+  for (const raw of all) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim().length > 0) lines.push(line);
+    if (lines.length === SNIFF_LINES) break;
   }
+  return lines;
+}
 
-  line(text: string, lineNo: number): void {
-    if (this.run.select && !this.run.select(this.source, lineNo, text)) return;
-    const groups = this.regex.exec(text)?.groups;
-    if (groups === undefined) {
-      this.run.report.addLazy('unmatched', this.source, lineNo,
-        () => `${this.source}:${lineNo}: does not match the format "${this.mapper.format.source}"; kept whole as the message`);
-      this.run.batch.push({ source: this.source, line: lineNo, message: text });
-      return;
-    }
-    this.run.batch.push(this.mapper.map(groups, this.source, lineNo));
+function looksLikeJson(head: string): boolean {
+  return /^\s*[{[]/.test(head);
+}
+
+/** The first line parsed as JSON, when it is complete JSON. */
+function firstValue(head: string): unknown {
+  const trimmed = head.trimStart();
+  const nl = trimmed.indexOf('\n');
+  const line = nl === -1 ? trimmed : trimmed.slice(0, nl);
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
   }
 }

@@ -8,6 +8,11 @@ export interface InputObject {
   /** Size in bytes when the adapter knows it; informational only. */
   size?: number;
   /**
+   * When the object was last written (epoch ms: file mtime, S3 LastModified), if the adapter knows it.
+   * Formats whose timestamps have no year (RFC 3164 syslog) take the year from it.
+   */
+  modified?: number;
+  /**
    * Opens the stream, from the start. Detection reads its input twice, so this may be called again
    * after a previous stream was consumed; each call must yield the same bytes.
    * Throwing (or rejecting) reports the object as `unreadable`; an error while iterating is reported

@@ -181,6 +181,155 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+
+/** 1-12 for an English month abbreviation (`May`, `may`, `MAY`), -1 otherwise. */
+function monthFromAbbreviation(s: string, at: number): number {
+  const month = MONTHS[s.slice(at, at + 3).toLowerCase()];
+  return month ?? -1;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Parses an Apache/Nginx Common Log Format time, `17/May/2015:10:05:03 +0000` (`%t` without its
+ * brackets, brackets tolerated), to epoch milliseconds. The zone is `±hhmm`; a time without a zone
+ * is read as UTC. An optional fraction after the seconds (`:03.123`) is kept to the millisecond.
+ * Returns `undefined` for anything else (a wrong month name, day 32, a missing field).
+ */
+export function parseClfTimestamp(value: string): number | undefined {
+  let s = value;
+  if (s.charCodeAt(0) === 91 /* [ */ && s.charCodeAt(s.length - 1) === 93 /* ] */) s = s.slice(1, -1);
+  // dd/Mon/yyyy:HH:MM:SS is 20 characters at fixed positions.
+  if (s.length < 20 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58
+    || s.charCodeAt(14) !== 58 || s.charCodeAt(17) !== 58) return undefined;
+  const day = digits(s, 0, 2);
+  const month = monthFromAbbreviation(s, 3);
+  const year = digits(s, 7, 4);
+  const hour = digits(s, 12, 2);
+  const minute = digits(s, 15, 2);
+  const second = digits(s, 18, 2);
+  if (month < 0 || year < 0 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
+  let i = 20;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46 /* . */ || s.charCodeAt(i) === 44 /* , */) {
+    const from = ++i;
+    let scale = 100;
+    while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) {
+      ms += (s.charCodeAt(i) - 48) * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === from) return undefined;
+    ms = Math.floor(ms);
+  }
+  let offset = 0;
+  if (i < s.length) {
+    if (s.charCodeAt(i) !== 32 || i + 6 !== s.length) return undefined;
+    const sign = s.charCodeAt(i + 1);
+    const oh = digits(s, i + 2, 2);
+    const om = digits(s, i + 4, 2);
+    if ((sign !== 43 && sign !== 45) || oh < 0 || om < 0 || om > 59) return undefined;
+    offset = (sign === 43 ? 1 : -1) * (oh * 60 + om);
+  }
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms
+    - offset * 60_000;
+}
+
+/** The parts of an RFC 3164 timestamp, before a year is chosen. */
+export interface SyslogTime {
+  month: number;
+  day: number;
+  /** Milliseconds since midnight. */
+  timeOfDay: number;
+}
+
+/**
+ * Reads an RFC 3164 timestamp `Mmm dd hh:mm:ss` (day space-padded or not, `Dec  2` / `Dec 2` /
+ * `Dec 02`; an optional `.fraction` after the seconds as syslog-ng and some relays write it).
+ * The text must be exactly the timestamp. Returns `undefined` when it is not one.
+ */
+export function parseSyslogTime(text: string): SyslogTime | undefined {
+  const month = monthFromAbbreviation(text, 0);
+  if (month < 0 || text.charCodeAt(3) !== 32) return undefined;
+  let i = 4;
+  if (text.charCodeAt(i) === 32) i++;
+  let day = digits(text, i, 2);
+  if (day >= 0) i += 2;
+  else {
+    day = digits(text, i, 1);
+    i += 1;
+  }
+  if (day < 1 || day > 31 || text.charCodeAt(i) !== 32) return undefined;
+  const hour = digits(text, i + 1, 2);
+  const minute = digits(text, i + 4, 2);
+  const second = digits(text, i + 7, 2);
+  if (text.charCodeAt(i + 3) !== 58 || text.charCodeAt(i + 6) !== 58) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
+  i += 9;
+  let ms = 0;
+  if (text.charCodeAt(i) === 46 /* . */) {
+    const from = ++i;
+    let scale = 100;
+    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) {
+      ms += (text.charCodeAt(i) - 48) * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === from) return undefined;
+    ms = Math.floor(ms);
+  }
+  if (i !== text.length) return undefined;
+  return { month, day, timeOfDay: hour * 3_600_000 + minute * 60_000 + second * 1000 + ms };
+}
+
+/** Epoch ms of a syslog time in `year` (UTC), or `undefined` when the date does not exist that year (Feb 29). */
+export function syslogTimeInYear(time: SyslogTime, year: number): number | undefined {
+  if (time.day > daysInMonth(year, time.month)) return undefined;
+  return daysFromCivil(year, time.month, time.day) * 86_400_000 + time.timeOfDay;
+}
+
+/** How far after the reference time a year-less timestamp may fall and still be in the reference's year. */
+export const SYSLOG_FUTURE_SLACK_MS = 31 * 86_400_000;
+
+/**
+ * Parses an RFC 3164 timestamp (`Dec  2 07:19:01`, read as UTC) to epoch milliseconds, choosing the
+ * year it does not say from `referenceTime` (epoch ms the file was last written, e.g. its mtime):
+ * the reference's year, unless that would put the record more than ~1 month
+ * ({@link SYSLOG_FUTURE_SLACK_MS}) after the reference — a file cannot hold lines written after it
+ * was last modified, bar clock skew — in which case the previous year. So a file modified on
+ * 2025-01-10 reads `Dec 31 23:59:59` as 2024-12-31 and `Jan  1 00:00:01` as 2025-01-01.
+ * Feb 29 goes to the nearest earlier leap year that fits.
+ *
+ * Without `referenceTime` the year is unknown and this returns `undefined`: a guessed year (1970,
+ * or the year the tool runs) would put made-up dates into timelines and would not be deterministic.
+ * Callers keep the raw text instead. A rollover inside one file whose reference is off (lines of
+ * Dec 31 then Jan 1 in a file stamped mid-December) needs the previous line: see the syslog preset.
+ */
+export function parseSyslogTimestamp(text: string, referenceTime?: number): number | undefined {
+  if (referenceTime === undefined || !Number.isFinite(referenceTime)) return undefined;
+  const time = parseSyslogTime(text);
+  return time && syslogTimeNear(time, referenceTime);
+}
+
+/** The syslog time in the latest year that puts it no more than the slack after `referenceTime`. */
+export function syslogTimeNear(time: SyslogTime, referenceTime: number): number | undefined {
+  const limit = referenceTime + SYSLOG_FUTURE_SLACK_MS;
+  let year = new Date(referenceTime).getUTCFullYear();
+  // At most 8 years back: enough to find a leap year for Feb 29.
+  for (let tries = 0; tries < 9; tries++, year--) {
+    const ms = syslogTimeInYear(time, year);
+    if (ms !== undefined && ms <= limit) return ms;
+  }
+  return undefined;
+}
+
 /**
  * Reads a duration in milliseconds: a number (times `factor`, the unit of the field it came from),
  * a numeric string, or a string with a unit (`250ms`, `1.5s`, `30us`, `2m`) which wins over `factor`.

@@ -8,7 +8,8 @@ export type ProblemKind =
   | 'too-long'       // a line over the size limit, skipped
   | 'truncated'      // compressed stream or archive ends early
   | 'unmatched'      // plain-text line that does not match --format (kept as a whole-line record)
-  | 'invalid-utf8';  // bytes replaced by U+FFFD
+  | 'invalid-utf8'   // bytes replaced by U+FFFD
+  | 'long-event';    // a multi-line event over the line/size cap: its tail was cut (the event is kept)
 
 /** One problem a person should read about; `line` / `byteOffset` when known. */
 export interface IngestProblem {

@@ -10,8 +10,13 @@ export interface LogRecord {
   source: string;
   /** 1-based line number in its source (for a JSON array: the element's 1-based index). */
   line: number;
-  /** The free-text message that templates are mined from. */
+  /** The free-text message that templates are mined from (the first line of a multi-line event). */
   message: string;
+  /**
+   * The rest of a multi-line event (stack trace, traceback, panic dump), without its first line:
+   * kept for context and explanation, never mined.
+   */
+  detail?: string;
   level?: Level;
   /** Epoch milliseconds. */
   timestamp?: number;

@@ -1,8 +1,10 @@
 import type { IngestProblem, ProblemKind } from './problems.ts';
 
 const KINDS: readonly ProblemKind[] = [
-  'missing', 'unreadable', 'empty', 'binary', 'malformed', 'too-long', 'truncated', 'unmatched', 'invalid-utf8',
+  'missing', 'unreadable', 'empty', 'binary', 'malformed', 'too-long', 'truncated', 'unmatched', 'invalid-utf8', 'long-event',
 ];
+/** Sources remembered per format, for `logsleuth formats` and summaries; the rest are only counted. */
+const SOURCES_KEPT_PER_FORMAT = 20;
 
 /**
  * What an ingest run did: counts of records, bytes and sources, and the problems met on the way.
@@ -23,6 +25,10 @@ export class IngestReport {
   readonly counts: Record<ProblemKind, number>;
   /** The first `keepPerKind` problems of each kind, in the order they were met. */
   readonly problems: IngestProblem[] = [];
+  /** How many files or archive entries were read as each format (preset name, `json-lines`, `plain text`…). */
+  readonly formats = new Map<string, { count: number; sources: string[] }>();
+  /** Notes for people that are not problems (a file read as plain text because no preset fits it). */
+  readonly notes: string[] = [];
 
   constructor(readonly keepPerKind = 20) {
     this.counts = Object.fromEntries(KINDS.map((kind) => [kind, 0])) as Record<ProblemKind, number>;
@@ -42,6 +48,19 @@ export class IngestReport {
     const problem: IngestProblem = { kind, source, message: message() };
     if (line !== undefined) problem.line = line;
     this.problems.push(problem);
+  }
+
+  /** Records that `source` was read as `format`. */
+  noteFormat(source: string, format: string): void {
+    const entry = this.formats.get(format) ?? { count: 0, sources: [] };
+    entry.count++;
+    if (entry.sources.length < SOURCES_KEPT_PER_FORMAT) entry.sources.push(source);
+    this.formats.set(format, entry);
+  }
+
+  /** Keeps a note (the first `keepPerKind`; later ones are dropped, they repeat). */
+  note(message: string): void {
+    if (this.notes.length < this.keepPerKind) this.notes.push(message);
   }
 
   /** Total problems of all kinds. */

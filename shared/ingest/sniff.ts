@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { isStackLine } from './multiline.ts';
 
 /** What a byte stream holds, decided from its first bytes (never from its name). */
 export type ContentKind =
@@ -61,11 +62,17 @@ export function sniffContent(head: Uint8Array, complete: boolean): ContentKind {
 
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
   const lines = sampleLines(text, complete);
-  const first = lines[0];
+  const first = lines[0]?.trimStart();
   if (first !== undefined && looksLikeJsonArray(text, first, lines.length)) return { kind: 'json-array' };
   let objects = 0;
-  for (const line of lines) if (line.charCodeAt(0) === 123 /* { */ && isJsonObject(line)) objects++;
-  return objects * 2 > lines.length ? { kind: 'json-lines' } : { kind: 'text' };
+  let others = 0;
+  for (const line of lines) {
+    const trimmed = line.trimStart();
+    if (trimmed.charCodeAt(0) === 123 /* { */ && isJsonObject(trimmed)) objects++;
+    else if (!isStackLine(line)) others++;
+  }
+  // A traceback printed between JSON records does not make the file text: its lines are not counted.
+  return objects > 0 && objects >= others ? { kind: 'json-lines' } : { kind: 'text' };
 }
 
 /** The first non-blank lines; the last, cut-off line only when it is all there is. */
@@ -74,8 +81,9 @@ function sampleLines(text: string, complete: boolean): string[] {
   const cut = complete ? undefined : all.pop();
   const lines: string[] = [];
   for (const line of all) {
-    const trimmed = line.trim();
-    if (trimmed.length > 0) lines.push(trimmed);
+    // Only the end is trimmed: a stack frame's indent tells it from a record.
+    const trimmed = line.trimEnd();
+    if (trimmed.trim().length > 0) lines.push(trimmed);
     if (lines.length === SAMPLE_LINES) return lines;
   }
   if (lines.length === 0 && cut !== undefined && cut.trim().length > 0) lines.push(cut.trim());

@@ -1,4 +1,5 @@
 import { maskPlainWord, maskRun, maskToken, plainWordMayChange } from './mask.ts';
+import { normalizeRoute } from './route.ts';
 
 /**
  * Masks a message in one pass: whitespace-separated tokens, each masked (see `mask.ts`),
@@ -21,6 +22,9 @@ export function maskMessage(message: string): string {
   let spanStart = -1;
   let spanEnd = -1;
   let i = 0;
+  // The token before this one, for the HTTP-method check.
+  let previousStart = -1;
+  let previousEnd = -1;
   while (i < n) {
     let c = message.charCodeAt(i);
     while (isSpace(c)) {
@@ -40,7 +44,11 @@ export function maskMessage(message: string): string {
       every &= k;
       i++;
     }
-    const masked = maskRange(message, start, i, some, every);
+    const masked = message.charCodeAt(start) === 47 /* / */ && isHttpMethod(message, previousStart, previousEnd)
+      ? changedOrNull(message.slice(start, i), maskRoute)
+      : maskRange(message, start, i, some, every);
+    previousStart = start;
+    previousEnd = i;
     if (masked === null) {
       // Unchanged: extend the span when exactly one space separates it from this token.
       if (spanStart !== -1 && start === spanEnd + 1 && message.charCodeAt(spanEnd) === 32) {
@@ -84,6 +92,25 @@ function maskRange(message: string, start: number, end: number, some: number, ev
     return changedOrNull(message.slice(start, end), maskPlainWord);
   }
   return changedOrNull(message.slice(start, end), (every & WORD) !== 0 ? maskRun : maskToken);
+}
+
+const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PROPFIND']);
+
+/** `GET`, `"POST` (a quoted request line): the token after it is a route, not a file path. */
+function isHttpMethod(message: string, start: number, end: number): boolean {
+  if (start < 0) return false;
+  const from = message.charCodeAt(start) === 34 /* " */ ? start + 1 : start;
+  const length = end - from;
+  if (length < 3 || length > 8) return false;
+  const first = message.charCodeAt(from);
+  return first >= 65 && first <= 90 && HTTP_METHODS.has(message.slice(from, end));
+}
+
+/** A route with its ids as placeholders; a trailing quote or comma of the request line stays. */
+function maskRoute(token: string): string {
+  const tail = /["',;)]+$/.exec(token)?.[0] ?? '';
+  const core = tail ? token.slice(0, -tail.length) : token;
+  return normalizeRoute(core) + tail;
 }
 
 function changedOrNull(token: string, mask: (token: string) => string): string | null {

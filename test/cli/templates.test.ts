@@ -63,13 +63,15 @@ describe('logsleuth templates', () => {
     expect(objects[6]!.templateId).not.toBe(objects[0]!.templateId);
   });
 
-  it('with --format mines the message part of a loghub-style text file and keeps non-matching lines', async () => {
+  it('with --format mines the message part of a loghub-style text file and keeps a non-matching first line', async () => {
     const lines = [
+      'this line has no header at all',
       '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating',
       '081109 203807 222 INFO dfs.DataNode$PacketResponder: PacketResponder 0 for block blk_-6952295868487656571 terminating',
       '081109 204005 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap updated: 10.251.73.220:50010 is added to blk_7128370237687728475 size 67108864',
       '081109 204106 329 INFO dfs.DataNode$PacketResponder: PacketResponder 2 for block blk_-6670958622368987959 terminating',
-      'this line has no header at all',
+      // Not a header: it continues the event before it, so it is not a record of its own.
+      '\tat org.apache.hadoop.dfs.DataNode.run(DataNode.java:2000)',
     ];
     await writeFile(path('hdfs.log'), `${lines.join('\n')}\n`);
 
@@ -78,13 +80,13 @@ describe('logsleuth templates', () => {
     expect(run.code).toBe(0);
     const objects = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; templateId: string; template: string });
     expect(objects).toHaveLength(5);
-    const responder = [objects[0]!, objects[1]!, objects[3]!];
+    const responder = [objects[1]!, objects[2]!, objects[4]!];
     expect(new Set(responder.map((o) => o.templateId)).size).toBe(1);
     // The header (date, time, pid, level, component) is not part of the template.
     expect(responder[0]!.template.startsWith('PacketResponder ')).toBe(true);
-    expect(objects[2]!.template.startsWith('BLOCK* NameSystem.addStoredBlock')).toBe(true);
-    expect(objects[4]!.template).toBe('this line has no header at all');
-    expect(run.stderr).toContain(`${path('hdfs.log')}:5:`);
+    expect(objects[3]!.template.startsWith('BLOCK* NameSystem.addStoredBlock')).toBe(true);
+    expect(objects[0]!.template).toBe('this line has no header at all');
+    expect(run.stderr).toContain(`${path('hdfs.log')}:1:`);
   });
 
   it('reports each malformed JSON line with its line number (the first 20, then how many more), analyses the rest and exits 0', async () => {

@@ -32,14 +32,35 @@ describe('the logsleuth stack', () => {
     });
   });
 
-  it('sends only baseline/ and logs/ uploads with log suffixes to the job queues', () => {
+  it('notifies by prefix only: every upload under baseline/ goes to the training queue, under logs/ to the detection queue', () => {
+    // Suffix filters cannot express app.log.1 or Firehose's extension-less names: the stages decide per key.
     const [[, notifications]] = resources('Custom::S3BucketNotifications');
-    const configs = notifications!.Properties.NotificationConfiguration.QueueConfigurations as { Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[];
-    expect(configs.length).toBeGreaterThan(0);
-    for (const config of configs) {
-      const rules = Object.fromEntries(config.Filter.Key.FilterRules.map((r) => [r.Name.toLowerCase(), r.Value]));
-      expect(['baseline/', 'logs/']).toContain(rules.prefix);
-      expect(rules.suffix).toMatch(/^\.[a-z]+$/);
+    const configs = notifications!.Properties.NotificationConfiguration.QueueConfigurations as
+      { Events: string[]; QueueArn: { 'Fn::GetAtt': [string, string] }; Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[];
+    const routes = configs.map((c) => ({
+      events: c.Events, queue: c.QueueArn['Fn::GetAtt'][0].replace(/Queue.*$/, ''),
+      rules: c.Filter.Key.FilterRules.map((r) => `${r.Name.toLowerCase()}=${r.Value}`),
+    }));
+    expect(routes.sort((a, b) => a.queue.localeCompare(b.queue))).toEqual([
+      { events: ['s3:ObjectCreated:*'], queue: 'DetectJobs', rules: ['prefix=logs/'] },
+      { events: ['s3:ObjectCreated:*'], queue: 'TrainJobs', rules: ['prefix=baseline/'] },
+    ]);
+  });
+
+  it('lets no function write under baseline/, logs/ or config/, so nothing the pipeline writes can trigger it', () => {
+    const policies = resources('AWS::IAM::Policy');
+    expect(policies.length).toBeGreaterThan(4);
+    for (const [id, policy] of policies) {
+      const writes = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => [st.Action].flat().some((a) => /^s3:(PutObject|\*)/.test(a)));
+      for (const st of writes) expect(JSON.stringify(st.Resource), id).not.toMatch(/\/(logs|baseline|config)\/\*|"\/\*"/);
+    }
+  });
+
+  it('lets the training and detection functions read config/', () => {
+    for (const prefix of ['Train', 'Detect']) {
+      const [, policy] = resources('AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))!;
+      expect(JSON.stringify(policy.Properties.PolicyDocument), prefix).toContain('/config/*');
     }
   });
 

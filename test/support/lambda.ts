@@ -79,7 +79,7 @@ export async function drain(emulators: Emulators, consumers: { queueUrl: string;
 
 /**
  * Forwards s3rver's in-process events to the job queues the way the stack's bucket notifications do
- * (same prefix/suffix rules, keys URL-encoded like real S3). `settled()` waits for sends in flight.
+ * (same prefix rules, keys URL-encoded like real S3). `settled()` waits for sends in flight.
  */
 export function bridgeS3Events(emulators: Emulators, queues: { train: string; detect: string }) {
   const inFlight = new Set<Promise<unknown>>();

@@ -16,9 +16,10 @@ import type {
   ContinueDetectionMessage, ExplainMessage, JobQueue, ObjectStore, ResultStore, RunCounts, RunRecord, SourceObject,
 } from '../../ports.ts';
 import { Detector, type DetectOptions } from '../detector.ts';
-import { checkpointKey, classifyKey, LOGS_PREFIX, runIdFor } from './layout.ts';
+import { checkpointKey, classifyKey, isLogObjectKey, LOGS_PREFIX, runIdFor, sourceConfigKey } from './layout.ts';
 import type { ModelStore } from './model-store.ts';
 import { recordDetection } from './record.ts';
+import { loadSourceConfig, parseSourceConfig, settingsOf, withIngestOptions, type LoadedSourceConfig } from './source-config.ts';
 
 export { explainGroups, sessionsOf } from './record.ts';
 
@@ -41,7 +42,9 @@ export interface DetectionContext {
   remainingMs: () => number;
   /** Stop and checkpoint when fewer than this many ms remain (default 20 000): enough to write the checkpoint. */
   reserveMs?: number;
+  /** On top of the source's `config/<source>.json` (these win where both say something). */
   detect?: Omit<DetectOptions, 'runId'>;
+  /** On top of the source's `config/<source>.json`, key by key. */
   ingest?: IngestOptions;
 }
 
@@ -55,29 +58,42 @@ export type DetectionOutcome =
 const DEFAULT_RESERVE_MS = 20_000;
 
 /**
- * Runs (or continues) one detection. Permanent problems (no model, nothing readable, a damaged
- * model) end in a FAILED run and a `FAILED` outcome; transient ones are thrown, leaving the run
- * RUNNING for the queue's next delivery.
+ * Runs (or continues) one detection, reading the object as `config/<source>.json` says. Permanent
+ * problems (an invalid config, no model, a model trained with another config, nothing readable, a
+ * damaged model) end in a FAILED run and a `FAILED` outcome; transient ones are thrown, leaving the
+ * run RUNNING for the queue's next delivery. Keys that are clearly not logs ({@link isLogObjectKey})
+ * are IGNORED.
+ *
+ * The config read at the start is the run's: its tag is part of the run id (a fixed or changed
+ * config makes a new run of the same object) and its text travels in follow-up messages, so a
+ * continuation reads the rest of the object exactly like the start did, whatever the bucket holds now.
  */
 export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx: DetectionContext): Promise<DetectionOutcome> {
   const key = job.key;
   const target = classifyKey(key);
   if (target?.kind !== 'logs') return { status: 'IGNORED', reason: `${key} is not under ${LOGS_PREFIX}<source>/` };
+  if (!isLogObjectKey(key)) return { status: 'IGNORED', reason: `${key} is not a log object (folder marker, checksum, digest or manifest)` };
   const { source } = target;
 
   let etag: string;
   let size: number;
   let modelId: string;
+  let trainedWith: string | undefined;
+  let config: LoadedSourceConfig;
   if (job.kind === 'continue-detection') {
     ({ etag, modelId } = job);
     size = (await ports.objects.head(key))?.size ?? 0;
+    config = parseSourceConfig(sourceConfigKey(source), job.configText);
   } else {
     const info = await ports.objects.head(key);
     if (!info) return { status: 'IGNORED', reason: `${key} no longer exists` };
     ({ etag, size } = info);
-    modelId = (await ports.models.current(source))?.modelId ?? 'none';
+    const current = await ports.models.current(source);
+    modelId = current?.modelId ?? 'none';
+    trainedWith = current?.configTag;
+    config = await loadSourceConfig(ports.objects, source);
   }
-  const runId = runIdFor(ports.objects.location, key, etag, modelId);
+  const runId = runIdFor(ports.objects.location, key, etag, modelId, config.tag);
   const start: Omit<RunRecord, 'status'> = { runId, source, input: { location: ports.objects.location, key, etag, size }, modelId, startedAt: ctx.now };
   const { run } = await ports.results.startRun(start);
   if (run.status !== 'RUNNING') return { status: 'DUPLICATE', runId, existing: run.status };
@@ -86,11 +102,19 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     await ports.results.failRun(start, reason, ctx.now);
     return { status: 'FAILED', runId, reason };
   };
+  if (!config.ok) return fail(config.error.message);
   if (modelId === 'none') return fail(`no model for source "${source}": upload a baseline to baseline/${source}/ first, then upload ${key} again`);
+  if (job.kind === 'object' && trainedWith !== config.tag) {
+    return fail(`${config.key} ${config.tag === undefined ? 'was removed (or emptied)' : 'changed'} after model ${modelId} was trained, so the model reads "${source}" differently: `
+      + `upload the baseline (or any one of its objects) to baseline/${source}/ again to retrain with it, then upload ${key} again`);
+  }
 
   try {
+    const settings = settingsOf(config);
     const model = await ports.models.load(source, modelId);
-    const options: DetectOptions = { ...ctx.detect, runId };
+    const sessionRegex = ctx.detect?.sessionRegex ?? settings.sessionRegex;
+    const options: DetectOptions = { ...ctx.detect, ...(sessionRegex && { sessionRegex }), runId };
+    const ingestOptions = withIngestOptions(settings, ctx.ingest);
     const continuation = job.kind === 'continue-detection' ? job.continuation : 0;
     let detector: Detector;
     if (job.kind === 'continue-detection') {
@@ -107,13 +131,16 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     while (detector.phase !== 'done') {
       report = new IngestReport();
       const phase = detector.phase;
-      const completed = await feed(detector, input, report, ctx.ingest ?? {}, () => ctx.remainingMs() < reserve);
+      const completed = await feed(detector, input, report, ingestOptions, () => ctx.remainingMs() < reserve);
       if (input.transientFailure) throw input.transientFailure;
       if (!completed) {
         const next = continuation + 1;
         const checkpoint = checkpointKey(runId, next);
         await ports.objects.put(checkpoint, JSON.stringify(detector.checkpoint()), 'application/json');
-        await ports.followUps.send([{ kind: 'continue-detection', runId, location: ports.objects.location, key, etag, source, modelId, checkpointKey: checkpoint, continuation: next }]);
+        await ports.followUps.send([{
+          kind: 'continue-detection', runId, location: ports.objects.location, key, etag, source, modelId, checkpointKey: checkpoint, continuation: next,
+          ...(config.text !== undefined && { configText: config.text }),
+        }]);
         await ports.results.noteContinuation(runId);
         return { status: 'CONTINUED', runId, continuation: next, phase, position: detector.position };
       }

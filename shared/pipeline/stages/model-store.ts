@@ -19,6 +19,11 @@ export interface CurrentModel {
    * baseline (the anchor) and the days of log statistics merged on top of it (sorted, bounded).
    */
   rolled?: { anchorModelId: string; days: string[] };
+  /**
+   * The tag of the `config/<source>.json` the model was trained with (see `parseSourceConfig`);
+   * absent when trained with defaults. Detection refuses a model trained with another config.
+   */
+  configTag?: string;
 }
 
 export class ModelStore {

@@ -11,6 +11,10 @@
  *  3. the day's digest gets its top anomalies (with explanations) and the report key, and the day's
  *     self-contained HTML report goes to `reports/<day>.html`.
  *
+ * Objects are chosen with the same rule as the bucket notifications' handlers ({@link isLogObjectKey})
+ * and read as `config/<source>.json` says. A source whose config is invalid, or changed since its
+ * model was trained, is not rolled (its outcome says why); its missed uploads are still queued.
+ *
  * Idempotent per day: a day already rolled is not rolled again (the pointer lists the days merged),
  * digest highlights and the report are recomputed from the same data into the same values, and the
  * report is only written when its bytes differ. Running twice for the same day changes nothing.
@@ -25,8 +29,9 @@ import type { DigestAnomaly, JobQueue, ObjectInfo, ObjectStore, ResultStore, Run
 import { renderReport } from '../../report/report.ts';
 import type { TemplateCount } from '../detector.ts';
 import { trainModelWithSlice } from '../train.ts';
-import { BASELINE_PREFIX, LOGS_PREFIX, MODELS_PREFIX, notificationTarget } from './layout.ts';
+import { BASELINE_PREFIX, isLogObjectKey, LOGS_PREFIX, MODELS_PREFIX } from './layout.ts';
 import type { ModelStore } from './model-store.ts';
+import { loadSourceConfig, settingsOf } from './source-config.ts';
 
 export const ROLLING_PREFIX = 'rolling/';
 export const REPORTS_PREFIX = 'reports/';
@@ -59,7 +64,11 @@ export interface NightlyJob {
 export interface SourceOutcome {
   source: string;
   missed: string[];
-  roll: { status: 'ROLLED'; modelId: string; days: string[] } | { status: 'UNCHANGED' | 'NO_MODEL' | 'NO_LOGS'; modelId?: string };
+  roll:
+    | { status: 'ROLLED'; modelId: string; days: string[] }
+    | { status: 'UNCHANGED' | 'NO_MODEL' | 'NO_LOGS'; modelId?: string }
+    /** Not rolled: `config/<source>.json` is invalid, or differs from the one the model was trained with. */
+    | { status: 'INVALID_CONFIG' | 'CONFIG_CHANGED'; modelId: string; reason: string };
   runs: number;
   topAnomalies: number;
 }
@@ -89,7 +98,7 @@ export async function runNightly(ports: NightlyPorts, job: NightlyJob): Promise<
   const topAnomalies: Anomaly[] = [];
   const templates: TemplateCount[] = [];
   for (const source of sources) {
-    const logs = (await ports.objects.list(`${LOGS_PREFIX}${source}/`)).filter((o) => o.size > 0 && notificationTarget(o.key) === 'detect');
+    const logs = (await ports.objects.list(`${LOGS_PREFIX}${source}/`)).filter((o) => o.size > 0 && isLogObjectKey(o.key));
     const missed = await enqueueMissed(ports, source, logs, job.now);
     const roll = await rollForward(ports, source, logs.filter((o) => o.lastModified !== undefined && o.lastModified >= dayStart && o.lastModified < dayEnd), job.day, job.now, historyDays);
 
@@ -142,18 +151,26 @@ async function rollForward(ports: NightlyPorts, source: string, dayLogs: ObjectI
   const rolled = current.rolled ?? { anchorModelId: current.modelId, days: [] };
   if (rolled.days.includes(day)) return { status: 'UNCHANGED', modelId: current.modelId };
   if (dayLogs.length === 0) return { status: 'NO_LOGS', modelId: current.modelId };
+  const config = await loadSourceConfig(ports.objects, source);
+  if (!config.ok) return { status: 'INVALID_CONFIG', modelId: current.modelId, reason: config.error.message };
+  // Statistics of records parsed another way would not line up with the anchor's: retraining from
+  // the baseline upload starts the history over with the new config.
+  if (config.tag !== current.configTag) {
+    return { status: 'CONFIG_CHANGED', modelId: current.modelId, reason: `${config.key} changed after model ${current.modelId} was trained: upload the baseline to baseline/${source}/ again to retrain with it` };
+  }
+  const settings = settingsOf(config);
 
   // Retrain on the uploaded baseline followed by the day's logs; the day's records also form the slice.
   const anchorInputs = current.trainedFrom.filter((o) => o.key.startsWith(`${BASELINE_PREFIX}${source}/`)).map((o) => ports.objects.input(o.key));
   const dayInputs = dayLogs.map((o) => ports.objects.input(o.key, o.etag));
   let inDay = false;
   async function* records(): AsyncGenerator<LogRecord[]> {
-    yield* ingest(anchorInputs, {}, new IngestReport());
+    yield* ingest(anchorInputs, settings.ingest, new IngestReport());
     // trainModel consumes each batch before asking for the next, so the flag is exact per record.
     inDay = true;
-    yield* ingest(dayInputs, {}, new IngestReport());
+    yield* ingest(dayInputs, settings.ingest, new IngestReport());
   }
-  const { model: trained, slice } = await trainModelWithSlice(records(), { slice: () => inDay });
+  const { model: trained, slice } = await trainModelWithSlice(records(), { slice: () => inDay, ...(settings.sessionRegex && { sessionRegex: settings.sessionRegex }) });
   const failure = [...anchorInputs, ...dayInputs].find((i) => i.transientFailure)?.transientFailure;
   if (failure) throw failure;
   await ports.objects.put(daySliceKey(source, day), JSON.stringify(slice.toJSON()), 'application/json');
@@ -173,7 +190,10 @@ async function rollForward(ports: NightlyPorts, source: string, dayLogs: ObjectI
     source, modelId: model.id, trainedAt: now, artifactKey, trainedFrom: [...current.trainedFrom, ...dayLogs.map((o) => ({ key: o.key, etag: o.etag }))],
     records: model.training.records, sessions: model.training.sessions, templates: model.vocabulary.length,
   });
-  await ports.models.setCurrent(source, { modelId: model.id, artifactKey, trainedAt: now, trainedFrom: current.trainedFrom, rolled: { anchorModelId: rolled.anchorModelId, days } });
+  await ports.models.setCurrent(source, {
+    modelId: model.id, artifactKey, trainedAt: now, trainedFrom: current.trainedFrom, rolled: { anchorModelId: rolled.anchorModelId, days },
+    ...(current.configTag !== undefined && { configTag: current.configTag }),
+  });
   return { status: 'ROLLED', modelId: model.id, days };
 }
 

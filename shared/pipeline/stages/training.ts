@@ -8,8 +8,9 @@ import { ingest, type IngestOptions } from '../../ingest/ingest.ts';
 import { IngestReport } from '../../ingest/report.ts';
 import type { ObjectStore, ResultStore, SourceObject } from '../../ports.ts';
 import { trainModel, type TrainOptions } from '../train.ts';
-import { BASELINE_PREFIX, classifyKey } from './layout.ts';
+import { BASELINE_PREFIX, classifyKey, isLogObjectKey } from './layout.ts';
 import type { ModelStore } from './model-store.ts';
+import { loadSourceConfig, settingsOf, withIngestOptions } from './source-config.ts';
 
 export interface TrainingPorts {
   objects: ObjectStore;
@@ -22,7 +23,9 @@ export interface TrainingJob {
   key: string;
   /** Epoch ms, recorded as the model's training time. */
   now: number;
+  /** On top of the source's `config/<source>.json` (these win where both say something). */
   train?: TrainOptions;
+  /** On top of the source's `config/<source>.json`, key by key. */
   ingest?: IngestOptions;
 }
 
@@ -33,27 +36,34 @@ export type TrainingOutcome =
 
 /**
  * Trains `<source>`'s model from all its baseline objects (sorted by key, so the same objects give
- * the same model id). Writes in order artifact → model record → `current` pointer, so readers never
- * see a pointer to something missing.
+ * the same model id), read as `config/<source>.json` says. Writes in order artifact → model record
+ * → `current` pointer, so readers never see a pointer to something missing.
  *
- * Idempotent: when `current` was trained from exactly these objects (keys and ETags), nothing is done.
- * Throws `UserInputError` (permanent) when the objects hold no readable record; rethrows a
- * transient read failure so the queue retries.
+ * Idempotent: when `current` was trained from exactly these objects (keys and ETags) with the same
+ * config (its tag, kept on the pointer), nothing is done; a changed config retrains on the next
+ * baseline event. Objects that are clearly not logs ({@link isLogObjectKey}) are left out.
+ * Throws `UserInputError` (permanent) when the config is invalid (a `SourceConfigError` naming the
+ * file and every problem) or the objects hold no readable record; rethrows a transient read failure
+ * so the queue retries.
  */
 export async function runTraining(ports: TrainingPorts, job: TrainingJob): Promise<TrainingOutcome> {
   const target = classifyKey(job.key);
   if (target?.kind !== 'baseline') return { status: 'IGNORED', reason: `${job.key} is not under ${BASELINE_PREFIX}<source>/` };
+  if (!isLogObjectKey(job.key)) return { status: 'IGNORED', reason: `${job.key} is not a log object (folder marker, checksum, digest or manifest)` };
   const { source } = target;
-  const objects = (await ports.objects.list(`${BASELINE_PREFIX}${source}/`)).filter((o) => o.size > 0);
+  const objects = (await ports.objects.list(`${BASELINE_PREFIX}${source}/`)).filter((o) => o.size > 0 && isLogObjectKey(o.key));
   if (objects.length === 0) return { status: 'IGNORED', reason: `no baseline objects left under ${BASELINE_PREFIX}${source}/` };
   const trainedFrom = objects.map((o) => ({ key: o.key, etag: o.etag }));
 
+  const config = await loadSourceConfig(ports.objects, source);
+  const settings = settingsOf(config);
   const current = await ports.models.current(source);
-  if (current && sameObjects(current.trainedFrom, trainedFrom)) return { status: 'UNCHANGED', source, modelId: current.modelId };
+  if (current && sameObjects(current.trainedFrom, trainedFrom) && current.configTag === config.tag) return { status: 'UNCHANGED', source, modelId: current.modelId };
 
   const report = new IngestReport();
   const inputs: SourceObject[] = objects.map((o) => ports.objects.input(o.key));
-  const model = await trainModel(ingest(inputs, job.ingest ?? {}, report), job.train ?? {});
+  const sessionRegex = job.train?.sessionRegex ?? settings.sessionRegex;
+  const model = await trainModel(ingest(inputs, withIngestOptions(settings, job.ingest), report), { ...job.train, ...(sessionRegex && { sessionRegex }) });
   const failure = inputs.find((i) => i.transientFailure)?.transientFailure;
   if (failure) throw failure;
   if (report.records === 0) {
@@ -66,7 +76,7 @@ export async function runTraining(ports: TrainingPorts, job: TrainingJob): Promi
     source, modelId: model.id, trainedAt: job.now, artifactKey, trainedFrom,
     records: model.training.records, sessions: model.training.sessions, templates: model.vocabulary.length,
   });
-  await ports.models.setCurrent(source, { modelId: model.id, artifactKey, trainedAt: job.now, trainedFrom });
+  await ports.models.setCurrent(source, { modelId: model.id, artifactKey, trainedAt: job.now, trainedFrom, ...(config.tag !== undefined && { configTag: config.tag }) });
   return {
     status: 'TRAINED', source, modelId: model.id, artifactKey, records: model.training.records, objects: objects.length,
     problems: report.problems.slice(0, 5).map((p) => p.message),

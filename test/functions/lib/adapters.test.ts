@@ -35,6 +35,19 @@ describe('S3ObjectStore', () => {
     expect(input.transientFailure).toBeUndefined();
   });
 
+  it('gives an opened input its LastModified as modified, and head its lastModified', async () => {
+    const store = new S3ObjectStore(emulators.s3, BUCKET);
+    const before = Date.now() - 2000;
+    await store.put('logs/app/syslog.1', '<34>Mar  2 10:05:00 host app: hello\n');
+    const input = store.input('logs/app/syslog.1');
+    expect(input.modified).toBeUndefined();
+    await readAll(await input.open());
+    // S3 keeps whole seconds.
+    expect(input.modified).toBeGreaterThanOrEqual(before);
+    expect(input.modified).toBeLessThanOrEqual(Date.now());
+    expect((await store.head('logs/app/syslog.1'))!.lastModified).toBe(input.modified);
+  });
+
   it('heads, lists sorted, and says undefined for missing objects', async () => {
     const store = new S3ObjectStore(emulators.s3, BUCKET);
     await store.put('baseline/svc/b.log', 'b');

@@ -65,14 +65,24 @@ describe('ingest: formats are recognised from content', () => {
     expect(report.problemCount).toBe(0);
   });
 
-  it('treats a mostly-JSON file with a few text lines as JSON lines and reports the text lines', async () => {
+  it('treats a mostly-JSON file with a few text lines as JSON lines, the text continuing the record before it', async () => {
     const text = '{"msg":"a"}\n{"msg":"b"}\nplain words\n{"msg":"c"}\n';
 
     const { records, report } = await ingestAll([memoryInput('app.jsonl', text)]);
 
     expect(records.map((r) => r.message)).toEqual(['a', 'b', 'c']);
+    expect(records[1]!.detail).toBe('plain words');
+    expect(report.problemCount).toBe(0);
+  });
+
+  it('reports a JSON line that does not parse as malformed, with its line number', async () => {
+    const text = '{"msg":"a"}\n{"msg": oops}\n{"msg":"c"}\n';
+
+    const { records, report } = await ingestAll([memoryInput('app.jsonl', text)]);
+
+    expect(records.map((r) => r.message)).toEqual(['a', 'c']);
     expect(report.counts.malformed).toBe(1);
-    expect(report.problems[0]).toMatchObject({ kind: 'malformed', source: 'app.jsonl', line: 3 });
+    expect(report.problems[0]).toMatchObject({ kind: 'malformed', source: 'app.jsonl', line: 2 });
   });
 });
 
@@ -103,14 +113,25 @@ describe('ingest: plain-text header formats', () => {
     expect(records[0]).toMatchObject({ message: 'disk almost full', level: 'WARN', fields: { Pid: '4242' } });
   });
 
-  it('keeps a line that does not match as a whole-line record and counts it as unmatched', async () => {
+  it('keeps a first line that does not match as a whole-line record and counts it as unmatched', async () => {
+    const input = memoryInput('hdfs.log', 'garbage before the first header\n2015-10-18 18:01:47,978 INFO dfs.DataNode: ok\n');
+
+    const { records, report } = await ingestAll([input], { format });
+
+    expect(records[0]).toEqual({ source: 'hdfs.log', line: 1, message: 'garbage before the first header' });
+    expect(records[1]).toMatchObject({ line: 2, message: 'ok', level: 'INFO' });
+    expect(report.counts.unmatched).toBe(1);
+    expect(report.problems[0]!.message).toBe(`hdfs.log:1: does not match the format "${format}"; kept whole as the message`);
+  });
+
+  it('folds a line without the header into the event before it', async () => {
     const input = memoryInput('hdfs.log', '2015-10-18 18:01:47,978 INFO dfs.DataNode: ok\n    at java.lang.Thread.run\n');
 
     const { records, report } = await ingestAll([input], { format });
 
-    expect(records[1]).toEqual({ source: 'hdfs.log', line: 2, message: '    at java.lang.Thread.run' });
-    expect(report.counts.unmatched).toBe(1);
-    expect(report.problems[0]!.message).toBe(`hdfs.log:2: does not match the format "${format}"; kept whole as the message`);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ line: 1, message: 'ok', detail: '    at java.lang.Thread.run' });
+    expect(report.counts.unmatched).toBe(0);
   });
 
   it('does not apply the text format to JSON inputs', async () => {

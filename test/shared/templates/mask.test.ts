@@ -45,7 +45,17 @@ describe('maskedTokens', () => {
     const tokens = maskedTokens(message);
 
     // Assert
-    expect(tokens).toEqual(['GET', '{path}', '{num}', 'in', '{num}', 'user=u-{num}']);
+    expect(tokens).toEqual(['GET', '/api/orders/{num}', '{num}', 'in', '{num}', 'user=u-{num}']);
+  });
+
+  it('keeps the words of a route after an HTTP method and masks only its ids and query values', () => {
+    expect(maskedTokens('"POST /api/users/3f2b8c1e-9d4a-4e5b-8c7d-1a2b3c4d5e6f/cart?coupon=X1&qty=2 HTTP/1.1"'))
+      .toEqual(['"POST', '/api/users/{uuid}/cart?coupon={*}&qty={*}', 'HTTP/{num}"']);
+    expect(maskedTokens('GET /health')).toEqual(['GET', '/health']);
+  });
+
+  it('still masks a file path that follows no HTTP method', () => {
+    expect(maskedTokens('Opened /var/log/app/2024-01-01.log')).toEqual(['Opened', '{path}']);
   });
 
   it('joins unchanged and masked tokens with single spaces whatever the whitespace between them', () => {
