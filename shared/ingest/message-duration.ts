@@ -24,6 +24,7 @@ const UNITLESS_SECONDS = new Set(['time', 'response time', 'response_time', 'req
  * key where the number is seconds (`time: 0.2477`). `in 3 ms` counts; `in 3 files` does not.
  */
 export function durationFromMessage(message: string): number | undefined {
+  if (!mayHoldDuration(message)) return undefined;
   KEYWORD.lastIndex = 0;
   for (let keyed = KEYWORD.exec(message); keyed !== null; keyed = KEYWORD.exec(message)) {
     const value = Number(keyed[2]);
@@ -34,6 +35,36 @@ export function durationFromMessage(message: string): number | undefined {
   const bare = BARE_UNIT.exec(message);
   if (bare) return round(Number(bare[1]) * (UNIT_MS[bare[2]!.toLowerCase()] ?? 1));
   return undefined;
+}
+
+/**
+ * The cheap pre-check that keeps the regexes off most messages (this runs for every record without a
+ * duration field): a number followed by a unit letter (`12 ms`, `0.24s`, `250us`, `5 min`), or a
+ * number right after `:`/`=` (`time: 0.2477`, `rt=0.1`).
+ */
+function mayHoldDuration(message: string): boolean {
+  const n = message.length;
+  for (let i = 0; i < n; i++) {
+    const c = message.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    // The start of a number: was it right after `:` or `=` (maybe with one space)?
+    const before = i > 0 ? message.charCodeAt(i - 1) : 0;
+    const before2 = i > 1 ? message.charCodeAt(i - 2) : 0;
+    if (before === 58 || before === 61 || (before === 32 && (before2 === 58 || before2 === 61))) return true;
+    // Skip to the end of the number, then past one optional space, and look for a unit letter.
+    let j = i + 1;
+    while (j < n) {
+      const d = message.charCodeAt(j);
+      if ((d >= 48 && d <= 57) || d === 46) j++;
+      else break;
+    }
+    if (j < n && message.charCodeAt(j) === 32) j++;
+    const u = j < n ? message.charCodeAt(j) | 32 : 0;
+    // m(s/in), s(ec), u(s), n(s), µ(s)
+    if (u === 109 || u === 115 || u === 117 || u === 110 || message.charCodeAt(j) === 0xb5) return true;
+    i = j;
+  }
+  return false;
 }
 
 /** Float noise (`0.24 * 1000 = 240.00000000000003`) would show in reports. */

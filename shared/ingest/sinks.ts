@@ -174,6 +174,7 @@ export const PLAIN_TEXT: TextParser = {
  */
 export class JsonLinesSink implements LineSink {
   private readonly event: OpenEvent;
+  private lastLine = 0;
 
   constructor(
     private readonly target: SinkTarget,
@@ -211,9 +212,11 @@ export class JsonLinesSink implements LineSink {
     }
     const records = this.parser.records(value, this.source, lineNo);
     for (const record of records) this.event.start(record);
+    this.lastLine = lineNo;
   }
 
   end(): void {
+    for (const record of this.parser?.flush?.(this.source, this.lastLine) ?? []) this.event.start(record);
     this.event.close();
   }
 }

@@ -6,18 +6,34 @@
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX = /^(?=[a-z]*\d)[0-9a-f]{8,}$/i;
-const DIGITS = /^\d+$/;
-/** A segment with a long run of digits or mixed letters+digits of id length (`u-123456`, `ord_9f3kq81z`). */
-const ID_LIKE = /^(?=.*\d)[\w.~-]{16,}$|\d{4,}/;
+const ID_CHARS = /^[\w.~-]+$/;
 
-/** One path segment or query value, with an id replaced by its placeholder. */
+/**
+ * One path segment or query value, with an id replaced by its placeholder: digits → `{num}`, a uuid →
+ * `{uuid}`, 8+ hex characters with a digit → `{hex}`, a run of 4+ digits or 16+ id characters with a
+ * digit (`u-123456`, `ord_9f3kq81z…`) → `{id}`. One character scan decides most segments (this runs
+ * for every route token the miner sees).
+ */
 export function normalizeSegment(segment: string): string {
-  if (segment.length === 0) return segment;
-  if (DIGITS.test(segment)) return '{num}';
+  let digits = 0;
+  let nonHex = 0;
+  let run = 0;
+  let longestRun = 0;
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (++run > longestRun) longestRun = run;
+      continue;
+    }
+    run = 0;
+    if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70))) nonHex++;
+  }
+  if (digits === 0) return segment;
+  if (digits === segment.length) return '{num}';
   if (segment.length === 36 && UUID.test(segment)) return '{uuid}';
-  if (HEX.test(segment)) return '{hex}';
-  if (ID_LIKE.test(segment)) return '{id}';
+  if (nonHex === 0 && segment.length >= 8) return '{hex}';
+  if (longestRun >= 4 || (segment.length >= 16 && ID_CHARS.test(segment))) return '{id}';
   return segment;
 }
 
@@ -39,7 +55,7 @@ export function normalizeRoute(target: string): string {
   const q = path.indexOf('?');
   const query = q === -1 ? '' : path.slice(q + 1);
   if (q !== -1) path = path.slice(0, q);
-  const route = path.split('/').map(normalizeSegment).join('/');
+  const route = hasDigit(path) ? path.split('/').map(normalizeSegment).join('/') : path;
   if (query.length === 0) return route;
   const keys = query.split('&').filter((pair) => pair.length > 0).map((pair) => {
     const eq = pair.indexOf('=');
@@ -48,3 +64,11 @@ export function normalizeRoute(target: string): string {
   return keys.length > 0 ? `${route}?${keys.join('&')}` : route;
 }
 
+
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}

@@ -20,13 +20,11 @@ interface Pending {
   truncated: boolean;
 }
 
-/** A Docker json-file parser; `flush` hands out a line whose last chunk never came (the file was cut). */
-export interface DockerJsonParser extends JsonParser {
-  flush(source: string, ordinal: number): LogRecord[];
-}
-
-/** Parser state for one file: the unfinished line of each stream (stdout and stderr chunks may interleave). */
-export function createDockerJsonParser(context: ParseContext): DockerJsonParser {
+/**
+ * Parser state for one file: the unfinished line of each stream (stdout and stderr chunks may
+ * interleave); `flush` hands out a line whose last chunk never came (the file was cut).
+ */
+export function createDockerJsonParser(context: ParseContext): Required<JsonParser> {
   const pending = new Map<'stdout' | 'stderr', Pending>();
 
   function build(text: string, time: unknown, stream: string, truncated: boolean, source: string, line: number): LogRecord[] {

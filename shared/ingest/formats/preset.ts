@@ -66,6 +66,11 @@ export interface TextPreset extends PresetInfo {
 export interface JsonParser {
   /** `ordinal` is the value's 1-based position in the file (its line for JSON lines). */
   records(value: unknown, source: string, ordinal: number): LogRecord[];
+  /**
+   * The end of the file: records still held back (a Docker line whose last chunk never came).
+   * `ordinal` is the file's last line, for their line numbers.
+   */
+  flush?(source: string, ordinal: number): LogRecord[];
 }
 
 /** A JSON format. */

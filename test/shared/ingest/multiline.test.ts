@@ -159,3 +159,17 @@ describe('multi-line events: stack traces are one record', () => {
     expect(records).toEqual([{ source: 'sel.log', line: 3, message: 'second', detail: '\tat a.B.d(B.java:2)' }]);
   });
 });
+
+describe('nothing held back at the end of a file', () => {
+  it('keeps a Docker line whose last 16 KiB chunk never came', async () => {
+    const text = [
+      '{"log":"starting\\n","stream":"stdout","time":"2026-03-02T10:00:00.000000000Z"}',
+      '{"log":"a long line cut by the end of the fi","stream":"stdout","time":"2026-03-02T10:00:01.000000000Z"}',
+    ].join('\n');
+
+    const { records, report } = await read('container-json.log', text);
+
+    expect(report.formats.has('docker-json')).toBe(true);
+    expect(records.map((r) => r.message)).toEqual(['starting', 'a long line cut by the end of the fi']);
+  });
+});
