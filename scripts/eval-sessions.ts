@@ -4,15 +4,13 @@
  * split's sessions and prints precision / recall / F1 / ROC-AUC on the test split and on all
  * sessions. Labels are used for scoring only.
  *
- *   npm run eval:sessions -- [--train all|normal] [--seed N] [--contamination C]
+ *   npm run eval:sessions -- [--train normal|all] [--seed N] [--contamination C]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-
-import { judgeSessionMix, SessionSampler, sessionFeatures } from '../shared/detect/session-outliers.ts';
-import type { ForestModel } from '../shared/forest/index.ts';
+import { SessionJudge, SessionSampler, sessionFeatures, type SessionShapes } from '../shared/detect/session-outliers.ts';
 
 /** The dataset, relative to this file: `<repo>/../shared/datasets/hdfs-100k`. */
 export const HDFS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/datasets/hdfs-100k');
@@ -142,8 +140,10 @@ function countVector(events: string[], column: Map<string, number>): number[] {
   return vector;
 }
 
-function evaluate(forest: ForestModel, commonMixes: Record<string, number>, vectors: number[][], labels: boolean[]): Metrics {
-  const flagged = vectors.map((v) => judgeSessionMix(forest, v, commonMixes) !== null);
+function evaluate(shapes: SessionShapes, vectors: number[][], labels: boolean[]): Metrics {
+  const forest = shapes.forest!;
+  const judge = new SessionJudge(shapes);
+  const flagged = vectors.map((v) => judge.judge(v, String) !== null);
   // Ranking by the forest's own score (threshold-free ROC-AUC).
   const scores = vectors.map((v) => forest.score(sessionFeatures(v)));
   return metrics(scores, flagged, labels);
@@ -157,7 +157,7 @@ export function evaluateHdfsSessions(options: HdfsEvalOptions = {}): HdfsEvalRes
   const resolved = {
     seed: options.seed ?? 1,
     contamination: options.contamination ?? 0.05,
-    train: options.train ?? 'all',
+    train: options.train ?? 'normal',
   } satisfies HdfsEvalResult['options'];
   const sessions = loadHdfsSessions(options.dir);
   // Training vocabulary only: events never seen in training land in the "other" column, as in detection.
@@ -166,13 +166,14 @@ export function evaluateHdfsSessions(options: HdfsEvalOptions = {}): HdfsEvalRes
   const started = performance.now();
   const sampler = new SessionSampler(20_000, resolved.seed);
   for (const s of training) sampler.add(countVector(s.events, column));
-  const { forest, commonMixes } = sampler.train({ seed: resolved.seed, contamination: resolved.contamination });
+  // An explicit --contamination is used as given (as in the product); otherwise the threshold is calibrated on held-out sessions.
+  const shapes = sampler.train({ seed: resolved.seed, contamination: resolved.contamination, explicitContamination: options.contamination !== undefined });
   const trainMs = performance.now() - started;
-  const score = (subset: HdfsSession[]) => evaluate(forest!, commonMixes, subset.map((s) => countVector(s.events, column)), subset.map((s) => s.anomaly));
+  const score = (subset: HdfsSession[]) => evaluate(shapes, subset.map((s) => countVector(s.events, column)), subset.map((s) => s.anomaly));
   return {
     options: resolved,
     trainSessions: training.length,
-    threshold: forest!.threshold,
+    threshold: shapes.threshold,
     trainMs,
     test: score(sessions.filter((s) => s.split === 'test')),
     all: score(sessions),

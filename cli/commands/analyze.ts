@@ -16,9 +16,10 @@ import { assertSomethingRead, describeProblems, openLocalInputs, somethingRead, 
 import { loadModel, saveModel } from '../model-files.ts';
 import { ingestOptions, numberOption, sessionRegex, sourceOption, storeOptions, withInputOptions, type InputFlags } from '../options.ts';
 import { printResult, resultDocument } from '../output/result.ts';
+import { contaminationNote } from '../../shared/detect/session-outliers.ts';
 
 interface TrainFlags extends InputFlags { seed: number; contamination: number }
-interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; report?: string; top: number; maxAnomalies: number; store: string | boolean; source: string }
+interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; report?: string; top: number; budget: number; maxAnomalies: number; store: string | boolean; source: string }
 
 const withTrainOptions = (command: Command) =>
   withInputOptions(command)
@@ -30,6 +31,7 @@ const withDetectOptions = (command: Command) =>
     .addOption(numberOption('--z <score>', 'robust z-score (log space) for a duration spike', 5, 1, 100))
     .addOption(numberOption('--max-anomalies <n>', 'most anomalies reported', 100, 1, 10_000))
     .addOption(numberOption('--top <n>', 'anomalies shown in detail', 3, 0, 100))
+    .addOption(numberOption('--budget <n>', 'findings listed (similar ones folded into "N more"); --json keeps all', 10, 1, 10_000))
     .option('--json', 'print the result as one JSON object')
     .option('--out <dir>', 'also write the result to <dir>/results.json')
     .option('--report <file>', 'also write a self-contained HTML report (charts, top anomalies, session timelines) to <file>')
@@ -42,9 +44,9 @@ export function trainCommand(): Command {
     .description('learn what normal looks like from baseline logs and save the model')
     .argument('<paths...>', 'baseline log files, archives or directories')
     .requiredOption('--out <model-dir>', 'directory to write model.json to')
-    .action(async (paths: string[], flags: TrainFlags & { out: string }) => {
+    .action(async (paths: string[], flags: TrainFlags & { out: string }, command: Command) => {
       const started = Date.now();
-      const { model, inputs } = await train(paths, flags);
+      const { model, inputs } = await train(paths, flags, explicitContamination(command));
       const path = await saveModel(flags.out, model);
       process.stdout.write(`trained model ${model.id} on ${inputs.report.summary()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
         `${model.vocabulary.length} templates, ${model.training.sessions} sessions; template forest ${model.templateForest ? 'on' : 'off (too little data)'}, session forest ${model.sessionForest ? 'on' : 'off (too few sessions)'}\nsaved to ${path}\n`);
@@ -67,10 +69,10 @@ export function analyzeCommand(): Command {
     .description('train on a baseline, detect anomalies in the input, explain them (offline)')
     .argument('<paths...>', 'log files, archives or directories to analyse')
     .option('--baseline <paths...>', 'logs of normal operation to learn from (default: the input itself)')
-    .action(async (paths: string[], flags: DetectFlags & { baseline?: string[] }) => {
+    .action(async (paths: string[], flags: DetectFlags & { baseline?: string[] }, command: Command) => {
       const baselinePaths = flags.baseline ?? paths;
       // Trained on the input itself, its problems are reported (and --json printed) once, by detection.
-      const { model } = await train(baselinePaths, flags, flags.baseline !== undefined);
+      const { model } = await train(baselinePaths, flags, explicitContamination(command), flags.baseline !== undefined);
       const note = flags.baseline
         ? `baseline ${baselinePaths.join(', ')} (${model.training.records.toLocaleString('en')} records)`
         : 'no --baseline: trained on the input itself, so only outliers within it can be found (a failure present throughout looks normal)';
@@ -78,10 +80,17 @@ export function analyzeCommand(): Command {
     });
 }
 
-async function train(paths: string[], flags: TrainFlags, reportProblems = true): Promise<{ model: Model; inputs: LocalInputs }> {
+/** Did the user give --contamination? Only then does it set the session threshold as given (else it is calibrated). */
+function explicitContamination(command: Command): boolean {
+  return command.getOptionValueSource('contamination') === 'cli';
+}
+
+async function train(paths: string[], flags: TrainFlags, contaminationGiven: boolean, reportProblems = true): Promise<{ model: Model; inputs: LocalInputs }> {
   const inputs = await openLocalInputs(paths, ingestOptions(flags), 'training');
   const regex = sessionRegex(flags);
-  const model = await trainModel(inputs.records(), { seed: flags.seed, contamination: flags.contamination, ...(regex && { sessionRegex: regex }) });
+  const model = await trainModel(inputs.records(), { seed: flags.seed, ...(contaminationGiven && { contamination: flags.contamination }), ...(regex && { sessionRegex: regex }) });
+  const note = contaminationNote(model.sessionGate);
+  if (note) process.stderr.write(`note: ${note}\n`);
   if (reportProblems) {
     for (const line of describeProblems(inputs.report)) process.stderr.write(`baseline: ${line}\n`);
     assertSomethingRead(inputs.report);
@@ -128,7 +137,7 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
     for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
     // Nothing read: the problems above say why; an all-zero summary would only add noise.
     assertSomethingRead(local.report);
-    printResult(result, flags.top);
+    printResult(result, flags.top, flags.budget);
     if (stored) {
       process.stdout.write(stored.created
         ? `\nstored as run ${stored.runId} in ${stored.dir} (logsleuth show ${stored.runId})\n`

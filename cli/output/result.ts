@@ -33,7 +33,7 @@ export function resultDocument(detection: DetectionResult, report: IngestReport,
   };
 }
 
-export function printResult(result: ResultDocument, detailed: number): void {
+export function printResult(result: ResultDocument, detailed: number, budget = 10): void {
   const out: string[] = [];
   const mbps = result.bytes / 1e6 / Math.max(result.seconds, 0.001);
   out.push(`${result.records.toLocaleString('en')} records (${(result.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s), ${result.malformed} malformed, ` +
@@ -44,25 +44,40 @@ export function printResult(result: ResultDocument, detailed: number): void {
   const counts = Object.entries(result.countsByType).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${type}`);
   out.push(`findings: ${counts.length ? counts.join(', ') : 'none'}${result.anomalies.length < Object.values(result.countsByType).reduce((a, b) => a + b, 0) ? ` (strongest ${result.anomalies.length} kept; spikes grouped per template)` : ''}`);
   if (result.records === 0) out.push('the input holds no log records');
-  out.push(...anomalyLines(result.anomalies, detailed));
+  out.push(...anomalyLines(result.anomalies, detailed, budget));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+/** Findings that read as the same thing to a person: session outliers, or one type on one template. */
+function familyOf(a: Anomaly): string {
+  return a.type === 'SESSION_OUTLIER' && a.templateId === '' ? 'SESSION_OUTLIER' : `${a.type}:${a.templateId}`;
+}
+
 /**
- * The anomalies, ranked as given: a table of the first `listed`, then the first `detailed` of them in
- * detail (reasons, session or window context, explanation). Empty when there are none.
+ * The anomalies, ranked as given, folded by family (see {@link familyOf}): a table of the first
+ * `budget` families (each row the strongest of its family, with how many more are like it), then
+ * the first `detailed` of those rows in detail (reasons, session or window context, explanation).
+ * `--json` keeps every finding. Empty when there are none.
  */
-export function anomalyLines(anomalies: Anomaly[], detailed: number, listed = 20): string[] {
+export function anomalyLines(anomalies: Anomaly[], detailed: number, budget = 10): string[] {
   const out: string[] = [];
-  if (anomalies.length > 0) {
+  const families = new Map<string, { first: Anomaly; more: number }>();
+  for (const a of anomalies) {
+    const family = families.get(familyOf(a));
+    if (family) family.more++;
+    else families.set(familyOf(a), { first: a, more: 0 });
+  }
+  const rows = [...families.values()];
+  if (rows.length > 0) {
     out.push('');
     out.push(renderTable(
-      [{ header: '#', align: 'right' }, { header: 'score', align: 'right' }, { header: 'type' }, { header: 'where', max: 40 }, { header: 'session', max: 16 }, { header: 'count', align: 'right' }, { header: 'template', max: 70 }],
-      anomalies.slice(0, listed).map((a, i) => [String(i + 1), a.score.toFixed(2), a.type, where(a), a.sessionId ?? '-', String(a.count), a.template || '(session)']),
+      [{ header: '#', align: 'right' }, { header: 'score', align: 'right' }, { header: 'type' }, { header: 'where', max: 40 }, { header: 'session', max: 16 }, { header: 'count', align: 'right' }, { header: 'template', max: 70 }, { header: 'like this', align: 'right' }],
+      rows.slice(0, budget).map(({ first: a, more }, i) => [String(i + 1), a.score.toFixed(2), a.type, where(a), a.sessionId ?? '-', String(a.count), a.template || '(session)', more > 0 ? `+${more} more` : '']),
     ));
-    if (anomalies.length > listed) out.push(`… ${anomalies.length - listed} more (--json for all)`);
+    const hidden = rows.slice(budget).reduce((n, r) => n + 1 + r.more, 0);
+    if (hidden > 0) out.push(`… ${hidden} more finding(s) below these (--budget to show more, --json for all)`);
   }
-  anomalies.slice(0, detailed).forEach((a, i) => out.push('', ...detail(a, i + 1)));
+  rows.slice(0, Math.min(detailed, budget)).forEach(({ first }, i) => out.push('', ...detail(first, i + 1)));
   return out;
 }
 

@@ -7,7 +7,7 @@ import { stableId } from '../hash.ts';
 import type { Level, LogRecord } from '../ingest/record.ts';
 import type { Model } from '../model/model.ts';
 import type { ContextCollector, RecordRef } from './context.ts';
-import { judgeSessionMix } from './session-outliers.ts';
+import { SessionJudge, type SessionVerdict } from './session-outliers.ts';
 import { sessionKey, type SessionTracker } from './session-tracker.ts';
 import { changeSignificance, shapeOf, templateDeviation, type ShapeCounter } from './template-features.ts';
 import type { Anomaly, AnomalyContext, AnomalyReason, SessionMetrics } from './types.ts';
@@ -25,7 +25,12 @@ export interface Candidate {
   examples?: RecordRef[];
 }
 
-export interface SpikeRule { center: number; scale: number; p50: number; p99: number }
+/**
+ * When a duration is a spike: robust z from `center`/`scale`, only above `p99`. `tailShare` is the
+ * share of baseline records that were as slow as a spike (so a template with a slow tail is
+ * expected to show some), `max` the slowest baseline record.
+ */
+export interface SpikeRule { center: number; scale: number; p50: number; p99: number; tailShare: number; max: number }
 
 /** Where a known template was first seen in this input, and its first WARN+ record. */
 export interface FirstSeen { ordinal: number; at: RecordRef; sessionId?: string; trouble?: { ordinal: number; at: RecordRef; sessionId?: string } }
@@ -37,13 +42,68 @@ export type Pending = Omit<Anomaly, 'source' | 'line' | 'context' | 'examples'> 
 
 export const LEVEL_RANK: Record<Level, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
 
-/** Robust spike rule from baseline quantiles: centre = log1p(p50), scale = log-space IQR / 1.349. */
-export function spikeRule(stats: TemplateStats | undefined, minCount: number): SpikeRule | undefined {
+/** Robust spike rule from baseline quantiles: centre = log1p(p50), scale = log-space IQR / 1.349; `z` is the spike threshold. */
+export function spikeRule(stats: TemplateStats | undefined, minCount: number, z: number): SpikeRule | undefined {
   if (!stats || stats.durationCount < minCount) return undefined;
-  const [p25, p50, p75, p99] = [0.25, 0.5, 0.75, 0.99].map((p) => stats.durationQuantile(p) ?? 0) as [number, number, number, number];
+  const [p25, p50, p75, p99, max] = [0.25, 0.5, 0.75, 0.99, 1].map((p) => stats.durationQuantile(p) ?? 0) as [number, number, number, number, number];
   // A floor on the scale: a template whose durations barely vary would otherwise flag every jitter.
   const scale = Math.max((Math.log1p(p75) - Math.log1p(p25)) / 1.349, 0.1);
-  return { center: Math.log1p(p50), scale, p50, p99 };
+  const center = Math.log1p(p50);
+  return { center, scale, p50, p99, max, tailShare: shareAtLeast(stats, Math.expm1(center + z * scale)) };
+}
+
+/** The share of baseline durations at or above `value`, from the sketch (bisection on its quantiles). */
+function shareAtLeast(stats: TemplateStats, value: number): number {
+  if ((stats.durationQuantile(1) ?? 0) < value) return 0;
+  let low = 0;
+  let high = 1;
+  for (let step = 0; step < 24; step++) {
+    const mid = (low + high) / 2;
+    if ((stats.durationQuantile(mid) ?? 0) < value) low = mid;
+    else high = mid;
+  }
+  return 1 - low;
+}
+
+/** P(Z ≥ z) for a standard normal Z (Abramowitz–Stegun 7.1.26 for erfc, error < 1.5e-7). */
+function normalUpperTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/** How far past the slowest baseline record one spike must be to count on its own. */
+const BEYOND_MAX = 2;
+/** A template's spikes must be this unlikely under its baseline's own slow tail to be a finding. */
+const SPIKES_P_VALUE = 1e-4;
+
+/**
+ * Are these spikes news? Yes when the strongest is far slower than anything in the baseline, or
+ * when there are clearly more of them than the baseline's slow tail predicts for `records` records
+ * (a Poisson tail test): a template that is sometimes slow stays quiet when it is sometimes slow.
+ */
+export function spikesAreNews(rule: SpikeRule, spikes: number, strongestMs: number, records: number, baselineRecords: number): boolean {
+  if (strongestMs > BEYOND_MAX * rule.max) return true;
+  // Below one baseline record's share, the tail is unknown rather than empty.
+  const share = Math.max(rule.tailShare, 1 / (baselineRecords + 1));
+  return poissonTail(share * records, spikes) < SPIKES_P_VALUE;
+}
+
+/** P(X ≥ k) for X ~ Poisson(λ). */
+function poissonTail(lambda: number, k: number): number {
+  if (k <= 0) return 1;
+  if (lambda <= 0) return 0;
+  // Past a few dozen the normal approximation (with continuity correction) is close, and e^-λ would underflow.
+  if (lambda > 30) return normalUpperTail((k - 0.5 - lambda) / Math.sqrt(lambda));
+  let term = Math.exp(-lambda);
+  let below = term;
+  for (let i = 1; i < k; i++) {
+    term *= lambda / i;
+    below += term;
+    if (term < 1e-300 && i > lambda) break;
+  }
+  return Math.max(0, 1 - below);
 }
 
 /** Keeps the strongest `limit` spikes of a template and counts them all. */
@@ -129,7 +189,10 @@ export function templateOutliers(model: Model, current: CurrentTemplate[], total
   return found;
 }
 
-/** ERROR_BURST: a known template logging WARN+ far more often than in its baseline (one-sided proportion test). */
+/**
+ * ERROR_BURST: a known template logging WARN+ far more often than in its baseline (one-sided
+ * proportion test): an HTTP route whose 5xx share jumped, a step that started failing.
+ */
 export function errorBursts(model: Model, current: CurrentTemplate[]): Candidate[] {
   const found: Candidate[] = [];
   for (const { id, template, shape, first } of current) {
@@ -138,7 +201,8 @@ export function errorBursts(model: Model, current: CurrentTemplate[]): Candidate
     const expected = (base.problemCount + 1) / (base.count + 2);
     const rate = shape.problems / shape.count;
     const z = (rate - expected) / Math.sqrt((expected * (1 - expected)) / shape.count);
-    if (rate - expected < 0.2 || z < 4) continue;
+    // Significant, and big enough to matter: at least 2 points more, and three times the baseline's share.
+    if (z < 4 || rate - expected < 0.02 || rate < 3 * expected) continue;
     found.push({
       ordinal: first.trouble.ordinal,
       at: first.trouble.at,
@@ -153,41 +217,92 @@ export function errorBursts(model: Model, current: CurrentTemplate[]): Candidate
   return found;
 }
 
+/** Flagged sessions past this share of all sessions (and this many) are one systemic change, not that many incidents. */
+const SYSTEMIC_SHARE = 0.2;
+const SYSTEMIC_MIN = 20;
+
 /**
- * SESSION_OUTLIER: the session forest finds the session's template mix isolated, and that exact
- * mix was not common in the baseline (an isolated-but-common mix is normal traffic).
+ * SESSION_OUTLIER: the session forest finds the session's template mix isolated, and the mix is
+ * neither common in the baseline nor one template away from a common mix. When a large share of
+ * all sessions is flagged, the sessions did not each go wrong: their shape changed, and that is
+ * one finding (the strongest session as its example, the share in its detail).
  */
-export function sessionOutliers(model: Model, sessions: SessionTracker, columnOfCluster: number[]): Candidate[] {
+export function sessionOutliers(model: Model, sessions: SessionTracker, columnOfCluster: number[], templateOfColumn: (column: number) => string): { findings: Candidate[]; flagged: number } {
   const forest = model.sessionForest;
-  if (!forest) return [];
+  if (!forest) return { findings: [], flagged: 0 };
+  const judge = new SessionJudge({ forest, commonMixes: model.commonSessionMixes, ...model.sessionGate });
   const found: Candidate[] = [];
   const width = model.vocabulary.length;
   // Sessions repeat a handful of template mixes: judge each distinct mix once.
-  const verdicts = new Map<string, { score: number; unseen: boolean } | null>();
+  const verdicts = new Map<string, SessionVerdict | null>();
+  // Sessions with the same unusual mix are one finding (its first session), the others its examples.
+  const byMix = new Map<string, Candidate>();
+  const sessionsWithMix = new Map<Candidate, number>();
   for (let index = 0; index < sessions.size; index++) {
     const vector = sessions.vector(index, width, (cluster) => columnOfCluster[cluster] ?? -1);
     const mix = vector.join(',');
     let verdict = verdicts.get(mix);
     if (verdict === undefined) {
-      verdict = judgeSessionMix(forest, vector, model.commonSessionMixes);
+      verdict = judge.judge(vector, templateOfColumn, width);
       verdicts.set(mix, verdict);
     }
     if (!verdict) continue;
-    const { score, unseen } = verdict;
     const anchor = sessions.firstTrouble(index);
+    const same = byMix.get(mix);
+    if (same) {
+      sessionsWithMix.set(same, (sessionsWithMix.get(same) ?? 1) + 1);
+      if (same.examples!.length < 5) same.examples!.push({ source: anchor.source, line: anchor.line });
+      continue;
+    }
+    const { score, unseen, beyond, difference } = verdict;
     const records = sessions.records(index);
-    found.push({
+    const candidate: Candidate = {
       ordinal: anchor.ordinal,
       at: { source: anchor.source, line: anchor.line },
       sessionId: sessions.idOf(index),
       templateId: '',
       template: '',
       count: records,
-      reason: { type: 'SESSION_OUTLIER', score: round(Math.min(0.85, 0.5 + (score - forest.threshold) * 2)), detail: `session of ${records} records with an unusual mix of templates${unseen ? ', including templates no baseline session had' : ''} (isolation score ${score.toFixed(3)}, threshold ${forest.threshold.toFixed(3)})` },
+      reason: {
+        type: 'SESSION_OUTLIER',
+        score: round(Math.min(0.85, 0.5 + (score - model.sessionGate.threshold) * 2)),
+        detail: `session of ${records} records with an unusual mix of templates${unseen ? ', including templates no baseline session had' : ''}` +
+          `${beyond ? ', a template repeated far more often than in any baseline session' : ''}` +
+          `${difference ? ` (${difference})` : ''}; isolation score ${score.toFixed(3)}, threshold ${model.sessionGate.threshold.toFixed(3)}`,
+      },
       extra: { ifScore: round(score) },
-    });
+      examples: [{ source: anchor.source, line: anchor.line }],
+    };
+    byMix.set(mix, candidate);
+    found.push(candidate);
   }
-  return found.sort((a, b) => b.reason.score - a.reason.score || a.ordinal - b.ordinal);
+  let flagged = 0;
+  for (const candidate of found) {
+    const sharing = sessionsWithMix.get(candidate) ?? 1;
+    flagged += sharing;
+    if (sharing > 1) candidate.reason.detail += `; ${sharing} sessions have this mix`;
+  }
+  found.sort((a, b) => b.reason.score - a.reason.score || a.ordinal - b.ordinal);
+  if (flagged >= SYSTEMIC_MIN && flagged > SYSTEMIC_SHARE * sessions.size) {
+    const strongest = found[0]!;
+    delete strongest.examples;
+    const share = flagged / sessions.size;
+    return {
+      flagged,
+      findings: [{
+        ...strongest,
+        count: flagged,
+        examples: found.slice(0, 5).map((c) => c.at),
+        reason: {
+          type: 'SESSION_OUTLIER',
+          score: 0.8,
+          detail: `systemic: ${flagged} of ${sessions.size} sessions (${pct(share)}) have template mixes unlike the baseline's, so the shape of sessions changed; ` +
+            `the strongest: ${strongest.reason.detail}`,
+        },
+      }],
+    };
+  }
+  return { findings: found, flagged };
 }
 
 /** Hybrid: findings on the same record become one anomaly with several reasons; a session finding joins an anomaly in its session. */

@@ -144,6 +144,14 @@ export class JsonRecordMapper {
       }
     }
     const record: LogRecord = { source, line, message: message ?? JSON.stringify(obj) };
+    // A message with line breaks is a multi-line event (a stack trace logged as one string): the
+    // template comes from its first line, the rest is its detail.
+    const nl = message === undefined ? -1 : message.indexOf('\n');
+    if (nl !== -1) {
+      const rest = message!.slice(nl + 1).replace(/\s+$/, '');
+      record.message = message!.slice(0, message!.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+      if (rest.length > 0) record.detail = rest;
+    }
 
     for (let i = 0; i < plan.level.length; i++) {
       const raw = read(obj, plan.level[i]!);

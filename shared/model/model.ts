@@ -10,7 +10,7 @@ import { stableId } from '../hash.ts';
 import { TemplateMiner } from '../templates/index.ts';
 
 export const MODEL_FORMAT = 'logsleuth-model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 export interface Model {
   id: string;
@@ -25,8 +25,10 @@ export interface Model {
   baselineTemplateScores: Record<string, number>;
   /** Isolation Forest over per-session template-count vectors; absent without enough sessions. */
   sessionForest?: ForestModel;
-  /** Template mixes common in baseline sessions, with how many had them (see detect/session-outliers.ts). */
+  /** Template mixes common in baseline sessions (sparse `column:count` keys), with how many had them (see detect/session-outliers.ts). */
   commonSessionMixes: Record<string, number>;
+  /** Session scores above this are outliers; the calibrated threshold (at most 0.1 % of held-out baseline sessions above it); columns baseline sessions used. */
+  sessionGate: { threshold: number; calibratedThreshold: number; seenColumns: number[]; maxCounts: number[] };
   training: { records: number; sessions: number; sources: string[] };
 }
 
@@ -42,6 +44,8 @@ const modelSchema = z.object({
   baselineTemplateScores: z.record(z.string(), z.number()),
   sessionForest: z.unknown().optional(),
   commonSessionMixes: z.record(z.string(), z.number()),
+  // JSON has no Infinity: a model without a session forest stores null.
+  sessionGate: z.object({ threshold: z.number().nullable(), calibratedThreshold: z.number().nullable(), seenColumns: z.array(z.number()), maxCounts: z.array(z.number()) }),
   training: z.object({ records: z.number(), sessions: z.number(), sources: z.array(z.string()) }),
 });
 
@@ -58,8 +62,18 @@ function body(model: Omit<Model, 'id'>) {
     baselineTemplateScores: model.baselineTemplateScores,
     ...(model.sessionForest && { sessionForest: model.sessionForest.toJSON() }),
     commonSessionMixes: model.commonSessionMixes,
+    sessionGate: {
+      threshold: finiteOrNull(model.sessionGate.threshold),
+      calibratedThreshold: finiteOrNull(model.sessionGate.calibratedThreshold),
+      seenColumns: model.sessionGate.seenColumns,
+      maxCounts: model.sessionGate.maxCounts,
+    },
     training: model.training,
   };
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 /** Gives a freshly trained model its content-derived id. */
@@ -94,6 +108,12 @@ export function modelFromJSON(json: unknown): Model {
       baselineTemplateScores: data.baselineTemplateScores,
       ...(data.sessionForest !== undefined && { sessionForest: ForestModel.fromJSON(data.sessionForest) }),
       commonSessionMixes: data.commonSessionMixes,
+      sessionGate: {
+        threshold: data.sessionGate.threshold ?? Number.POSITIVE_INFINITY,
+        calibratedThreshold: data.sessionGate.calibratedThreshold ?? Number.POSITIVE_INFINITY,
+        seenColumns: data.sessionGate.seenColumns,
+        maxCounts: data.sessionGate.maxCounts,
+      },
       training: data.training,
     };
   } catch (error) {

@@ -11,15 +11,16 @@
 import { ContextCollector, type ContextCollectorState, type PlannedSession, type RecordRef } from '../detect/context.ts';
 import {
   byScoreThenOrdinal, contextFor, errorBursts, keepSpike, LEVEL_RANK, mergeCandidates, noteFirstSeen,
-  sessionOutliers, spikeRule, templateOutliers, type Candidate, type CurrentTemplate, type FirstSeen, type Pending, type SpikeRule,
+  sessionOutliers, spikeRule, spikesAreNews, templateOutliers, type Candidate, type CurrentTemplate, type FirstSeen, type Pending, type SpikeRule,
 } from '../detect/findings.ts';
+import { newTemplateCandidates, soundsLikeTrouble, type NewTemplateInfo } from '../detect/new-templates.ts';
 import { sessionIdFromMessage } from '../detect/session-id.ts';
 import { SessionTracker, type SessionTrackerState } from '../detect/session-tracker.ts';
 import { ShapeCounter } from '../detect/template-features.ts';
 import type { Anomaly, AnomalyType, SessionMetrics } from '../detect/types.ts';
 import { ModelError } from '../errors.ts';
 import type { LineSelector } from '../ingest/ingest.ts';
-import type { Level, LogRecord } from '../ingest/record.ts';
+import type { LogRecord } from '../ingest/record.ts';
 import type { Model } from '../model/model.ts';
 import { TemplateMiner } from '../templates/index.ts';
 
@@ -63,7 +64,6 @@ export interface TemplateCount { templateId: string; template: string; count: nu
 /** How many templates {@link DetectionResult.templateCounts} keeps. */
 export const TEMPLATE_COUNTS_KEPT = 40;
 
-interface NewTemplateInfo { count: number; first: RecordRef[]; ordinal: number; sessionId?: string; worst: number }
 
 /** Pass-1 counters: everything detection learns about the input before choosing anomalies. */
 interface ObserveState {
@@ -99,6 +99,7 @@ export class Detector {
   private readonly columnOfCluster: number[];
   private readonly templateById: Map<string, string>;
   private readonly spikeRules: (SpikeRule | undefined)[];
+  private readonly spikeRuleById: Map<string, SpikeRule>;
   private readonly zThreshold: number;
   private readonly perTemplate: number;
 
@@ -108,8 +109,9 @@ export class Detector {
     const column = new Map(model.vocabulary.map((id, i) => [id, i]));
     this.columnOfCluster = this.idOfCluster.map((id) => column.get(id) ?? -1);
     this.templateById = new Map(this.idOfCluster.map((id, c) => [id, miner.template(c)]));
-    this.spikeRules = this.idOfCluster.map((id) => spikeRule(baseline.get(id), options.minBaselineCount ?? 30));
     this.zThreshold = options.z ?? 5;
+    this.spikeRules = this.idOfCluster.map((id) => spikeRule(baseline.get(id), options.minBaselineCount ?? 30, this.zThreshold));
+    this.spikeRuleById = new Map(this.idOfCluster.flatMap((id, c) => (this.spikeRules[c] ? [[id, this.spikeRules[c]!] as const] : [])));
     this.perTemplate = options.perTemplate ?? 5;
     if (options.sessionRegex) this.fillSession = sessionIdFromMessage(options.sessionRegex);
     this.observeState = { shapes: [], firstSeen: [], spikes: new Map(), newMiner: new TemplateMiner(), newTemplates: [], sessions: new SessionTracker() };
@@ -149,6 +151,7 @@ export class Detector {
         if (info.first.length < 3) info.first.push({ source: record.source, line: record.line });
         if (info.sessionId === undefined && record.sessionId !== undefined) info.sessionId = record.sessionId;
         info.worst = Math.max(info.worst, record.level ? LEVEL_RANK[record.level] : -1);
+        if (record.level === undefined && !info.troubleWords && soundsLikeTrouble(record.message)) info.troubleWords = true;
       }
       if (record.sessionId !== undefined) state.sessions.add(record.sessionId, ordinal, cluster, record);
     }
@@ -160,18 +163,28 @@ export class Detector {
     this.records = this.consumed;
     const candidates: Candidate[] = [];
     const countsByType: Record<AnomalyType, number> = { DURATION_SPIKE: 0, TEMPLATE_OUTLIER: 0, NEW_TEMPLATE: 0, ERROR_BURST: 0, SESSION_OUTLIER: 0 };
-    // A storm of spikes in one template is one finding: the strongest record, its runners-up as examples, the total count.
-    for (const { count, top } of state.spikes.values()) {
-      countsByType.DURATION_SPIKE += count;
-      const [strongest] = top;
-      const reason = count > 1 ? { ...strongest!.reason, detail: `${strongest!.reason.detail}; ${count} spikes in this template` } : strongest!.reason;
-      candidates.push({ ...strongest!, reason, count, examples: top.map((c) => c.at) });
-    }
-    state.newTemplates.forEach((info, fresh) => {
-      countsByType.NEW_TEMPLATE++;
-      candidates.push(newTemplateCandidate(info, state.newMiner, fresh));
-    });
     const current = this.currentTemplates(state);
+    // A storm of spikes in one template is one finding: the strongest record, its runners-up as examples,
+    // the total count. Spikes no more frequent than the baseline's own slow tail are no finding at all.
+    const recordsOf = new Map(current.map((t) => [t.id, t.shape.count]));
+    for (const [id, { count, top }] of state.spikes) {
+      const strongest = top[0]!;
+      const rule = this.spikeRuleById.get(id);
+      const records = recordsOf.get(id) ?? count;
+      const baseRecords = this.model.baseline.get(id)?.durationCount ?? 0;
+      if (rule && !spikesAreNews(rule, count, strongest.extra.durationMs!, records, baseRecords)) continue;
+      countsByType.DURATION_SPIKE += count;
+      const share = count / Math.max(records, 1);
+      const detail = count > 1
+        ? `${strongest.reason.detail}; ${count} spikes in this template${share >= 0.5 ? ` (${Math.round(share * 100)} % of its records: systemic, the whole template got slower)` : ''}`
+        : strongest.reason.detail;
+      candidates.push({ ...strongest, reason: { ...strongest.reason, detail }, count, examples: top.map((c) => c.at) });
+    }
+    const known = [...this.templateById].map(([id, template]) => ({ id, template }));
+    for (const candidate of newTemplateCandidates(state.newTemplates, (f) => state.newMiner.template(f), (f) => state.newMiner.templateId(f), known)) {
+      countsByType.NEW_TEMPLATE++;
+      candidates.push(candidate);
+    }
     for (const candidate of templateOutliers(this.model, current, this.records, this.options.templateMargin ?? 0.05, state.spikes)) {
       countsByType.TEMPLATE_OUTLIER++;
       candidates.push(candidate);
@@ -180,8 +193,10 @@ export class Detector {
       countsByType.ERROR_BURST++;
       candidates.push(candidate);
     }
-    const sessionFindings = sessionOutliers(this.model, state.sessions, this.columnOfCluster);
-    countsByType.SESSION_OUTLIER = sessionFindings.length;
+    const vocabulary = this.model.vocabulary;
+    const { findings: sessionFindings, flagged } = sessionOutliers(this.model, state.sessions, this.columnOfCluster,
+      (column) => this.templateById.get(vocabulary[column] ?? '') ?? '(a template new in this input)');
+    countsByType.SESSION_OUTLIER = flagged;
 
     const merged = mergeCandidates(candidates, sessionFindings.slice(0, this.perTemplate * 4), this.options.runId);
     const kept = merged.sort(byScoreThenOrdinal).slice(0, this.options.maxAnomalies ?? 100);
@@ -255,8 +270,10 @@ export class Detector {
         ...(exampleRefs && exampleRefs.length > 1 && { examples: exampleRefs }),
         context: contextFor(session, at, collector, metrics),
       };
-      return result;
+      return withSurroundings(result);
     });
+    // Stable: equal scores keep the pass-1 order (by ordinal).
+    anomalies.sort((a, b) => b.score - a.score);
     return { ...state.summary, anomalies };
   }
 
@@ -351,21 +368,17 @@ export type DetectorCheckpoint =
       newMiner: ReturnType<TemplateMiner['toJSON']>; collector: ContextCollectorState;
     };
 
-function newTemplateCandidate(info: NewTemplateInfo, newMiner: TemplateMiner, fresh: number): Candidate {
-  const levelName = info.worst >= 0 ? (Object.keys(LEVEL_RANK) as Level[])[info.worst] : undefined;
-  return {
-    ordinal: info.ordinal,
-    at: info.first[0]!,
-    ...(info.sessionId !== undefined && { sessionId: info.sessionId }),
-    templateId: newMiner.templateId(fresh),
-    template: newMiner.template(fresh),
-    count: info.count,
-    examples: info.first,
-    reason: {
-      type: 'NEW_TEMPLATE',
-      score: info.worst >= LEVEL_RANK.ERROR ? 0.9 : info.worst === LEVEL_RANK.WARN ? 0.75 : 0.6,
-      detail: `${info.count} record(s) match no baseline template${levelName ? `; worst level ${levelName}` : ''}`,
-    },
-    extra: {},
-  };
+const SEVERE = new Set(['ERROR', 'FATAL']);
+
+/**
+ * The last word on a finding's score, once its context is known: a finding whose own record is an
+ * error, or that has errors around it in its session or window, is more likely a real incident than
+ * the same finding among quiet INFO lines. Each lifts the score part of the way to 1.
+ */
+function withSurroundings(anomaly: Anomaly): Anomaly {
+  let score = anomaly.score;
+  // A new template's score already rests on its level.
+  if (anomaly.type !== 'NEW_TEMPLATE' && anomaly.level !== undefined && SEVERE.has(anomaly.level)) score += (1 - score) * 0.2;
+  if (anomaly.context.logs.some((log) => !log.anomalous && log.level !== undefined && SEVERE.has(log.level))) score += (1 - score) * 0.2;
+  return score === anomaly.score ? anomaly : { ...anomaly, score: Math.round(score * 1000) / 1000 };
 }

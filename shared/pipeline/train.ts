@@ -109,7 +109,8 @@ export async function trainModelWithSlice(batches: AsyncIterable<LogRecord[]>, o
 
   const sampler = new SessionSampler(options.maxSessionSamples ?? 20_000, seed);
   for (let index = 0; index < sessions.size; index++) sampler.add(sessions.vector(index, vocabulary.length, (cluster) => columnOfCluster[cluster]!));
-  const { forest: sessionForest, commonMixes } = sampler.train({ seed: seed + 1, contamination, minSessions: MIN_SESSIONS_FOR_FOREST });
+  const shapes = sampler.train({ seed: seed + 1, contamination, minSessions: MIN_SESSIONS_FOR_FOREST, explicitContamination: options.contamination !== undefined });
+  const sessionForest = shapes.forest;
 
   const slice = new Baseline();
   sliceByCluster.forEach((stats, cluster) => slice.mergeTemplate(miner.templateId(cluster), stats));
@@ -122,7 +123,8 @@ export async function trainModelWithSlice(batches: AsyncIterable<LogRecord[]>, o
     ...(templateForest && { templateForest }),
     baselineTemplateScores,
     ...(sessionForest && { sessionForest }),
-    commonSessionMixes: commonMixes,
+    commonSessionMixes: shapes.commonMixes,
+    sessionGate: { threshold: shapes.threshold, calibratedThreshold: shapes.calibratedThreshold, seenColumns: shapes.seenColumns, maxCounts: shapes.maxCounts },
     training: { records: ordinal, sessions: sessions.size, sources: [...sources].sort() },
   });
   return { model, slice };

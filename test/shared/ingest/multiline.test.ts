@@ -173,3 +173,13 @@ describe('nothing held back at the end of a file', () => {
     expect(records.map((r) => r.message)).toEqual(['starting', 'a long line cut by the end of the fi']);
   });
 });
+
+describe('a stack trace logged as one JSON string', () => {
+  it('mines the template from its first line and keeps the rest as the detail', async () => {
+    const line = JSON.stringify({ level: 'error', message: 'Unhandled error\nTypeError: x is undefined\n    at handler (/app/index.js:3:9)\n', request_id: 'r-9' });
+
+    const { records } = await read('app.jsonl', `${line}\n`);
+
+    expect(records[0]).toMatchObject({ message: 'Unhandled error', detail: 'TypeError: x is undefined\n    at handler (/app/index.js:3:9)', sessionId: 'r-9' });
+  });
+});
