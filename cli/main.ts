@@ -10,6 +10,7 @@ import { runsCommand, showCommand } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { templatesCommand } from './commands/templates.ts';
 import { NothingReadError } from './input.ts';
+import { showControls } from './output/escape.ts';
 
 /** Runs the CLI with `argv` (as in process.argv) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -36,8 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof NothingReadError) return 1;
     const debug = program.opts<{ debug?: boolean }>().debug || argv.includes('--debug');
     if (debug) process.stderr.write(`${(error as Error).stack}\n`);
-    else if (error instanceof LogsleuthError) process.stderr.write(`logsleuth: ${error.message}\n`);
-    else process.stderr.write(`logsleuth: unexpected error: ${(error as Error).message} (run with --debug for details)\n`);
+    else if (error instanceof LogsleuthError) process.stderr.write(`logsleuth: ${showControls(error.message)}\n`);
+    else process.stderr.write(`logsleuth: unexpected error: ${showControls((error as Error).message)} (run with --debug for details)\n`);
     return 1;
   }
 }

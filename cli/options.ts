@@ -1,6 +1,7 @@
 /** Options several commands share, defined once so they read the same everywhere. */
 import { Command, Option } from 'commander';
 import { UserInputError } from '../shared/errors.ts';
+import { LinearRegExp } from '../shared/linear-regex.ts';
 import type { IngestOptions } from '../shared/ingest/index.ts';
 
 export interface InputFlags {
@@ -23,7 +24,9 @@ export function withInputOptions(command: Command): Command {
     .option('--duration-field <name...>', 'duration fields in ms, e.g. took_ms (default: duration_ms, latency_ms, …)');
 }
 
+/** The ingest options of the flags; `--event-start` is checked here, before any input is read. */
 export function ingestOptions(flags: InputFlags): IngestOptions {
+  if (flags.eventStart !== undefined) linearRegex('--event-start', flags.eventStart);
   return {
     ...(flags.format !== undefined && { format: flags.format }),
     ...(flags.eventStart !== undefined && { eventStart: flags.eventStart }),
@@ -35,12 +38,17 @@ export function ingestOptions(flags: InputFlags): IngestOptions {
   };
 }
 
+/** `--session-regex` on the linear-time engine; refused up front when it is invalid or needs backtracking. */
 export function sessionRegex(flags: InputFlags): RegExp | undefined {
-  if (flags.sessionRegex === undefined) return undefined;
+  return flags.sessionRegex === undefined ? undefined : linearRegex('--session-regex', flags.sessionRegex);
+}
+
+/** A user's pattern on the linear-time engine, or a {@link UserInputError} naming the option and the reason. */
+function linearRegex(option: string, pattern: string): RegExp {
   try {
-    return new RegExp(flags.sessionRegex);
+    return new LinearRegExp(pattern);
   } catch (error) {
-    throw new UserInputError(`--session-regex is not a valid regular expression: ${(error as Error).message}`);
+    throw new UserInputError(`${option}: ${(error as Error).message}`);
   }
 }
 

@@ -43,9 +43,26 @@ export function storeExists(dir: string): boolean {
   return existsSync(join(resolve(dir), 'dynamodb', 'CURRENT'));
 }
 
-/** Opens (creating when missing) the store in `dir`. Waits while another logsleuth process uses it. */
-export async function openLocalStore(dir: string = DEFAULT_STORE_DIR): Promise<LocalStore> {
+/**
+ * The pid of the live logsleuth process that holds the store in `dir`, or `undefined` when it is free
+ * (no lock, or a lock left by a process that no longer runs). A look, not a claim: the store can be
+ * taken between this answer and {@link openLocalStore}.
+ */
+export async function storeHolder(dir: string = DEFAULT_STORE_DIR): Promise<number | undefined> {
+  const holder = Number((await readFile(join(resolve(dir), 'lock'), 'utf8').catch(() => '')).trim());
+  return alive(holder) && holder !== process.pid ? holder : undefined;
+}
+
+/**
+ * Opens the store in `dir`, creating it when missing unless `create` is false (then a directory that
+ * holds no store is a {@link UserInputError}: a mistyped path must not serve an empty store).
+ * Waits while another logsleuth process uses it.
+ */
+export async function openLocalStore(dir: string = DEFAULT_STORE_DIR, options: { create?: boolean } = {}): Promise<LocalStore> {
   const root = resolve(dir);
+  if (options.create === false && !storeExists(root)) {
+    throw new UserInputError(`there is no result store in ${root} (\`logsleuth analyze\` stores runs there): check the path, or add --create to start an empty one`);
+  }
   try {
     await mkdir(join(root, 'dynamodb'), { recursive: true });
   } catch (error) {

@@ -12,10 +12,12 @@ import { detectAnomalies, type DetectionResult } from '../../shared/pipeline/det
 import { trainModel } from '../../shared/pipeline/train.ts';
 import type { RunRecord } from '../../shared/ports.ts';
 import { recordDetection } from '../../shared/pipeline/stages/record.ts';
-import { assertSomethingRead, describeProblems, openLocalInputs, somethingRead, type LocalInputs } from '../input.ts';
+import { assertSomethingRead, describeProblems, NothingReadError, openLocalInputs, somethingRead, type LocalInputs } from '../input.ts';
 import { loadModel, saveModel } from '../model-files.ts';
 import { ingestOptions, numberOption, sessionRegex, sourceOption, storeOptions, withInputOptions, type InputFlags } from '../options.ts';
+import { showControls } from '../output/escape.ts';
 import { printResult, resultDocument } from '../output/result.ts';
+import { UserInputError } from '../../shared/errors.ts';
 import { contaminationNote } from '../../shared/detect/session-outliers.ts';
 
 interface TrainFlags extends InputFlags { seed: number; contamination: number }
@@ -50,6 +52,8 @@ export function trainCommand(): Command {
       const path = await saveModel(flags.out, model);
       process.stdout.write(`trained model ${model.id} on ${inputs.report.summary()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
         `${model.vocabulary.length} templates, ${model.training.sessions} sessions; template forest ${model.templateForest ? 'on' : 'off (too little data)'}, session forest ${model.sessionForest ? 'on' : 'off (too few sessions)'}\nsaved to ${path}\n`);
+      const note = contaminationNote(model.sessionGate);
+      if (note) process.stderr.write(`note: ${note}\n`);
     });
 }
 
@@ -59,6 +63,7 @@ export function detectCommand(): Command {
     .argument('<paths...>', 'log files, archives or directories')
     .requiredOption('--model <model-dir>', 'directory with model.json (from `logsleuth train`)')
     .action(async (paths: string[], flags: DetectFlags & { model: string }) => {
+      await assertStoreFree(flags);
       const model = await loadModel(flags.model);
       await detectAndReport(paths, model, flags, `model ${model.id} from ${flags.model}`);
     });
@@ -67,10 +72,11 @@ export function detectCommand(): Command {
 export function analyzeCommand(): Command {
   return withDetectAndStoreOptions(new Command('analyze'))
     .description('train on a baseline, detect anomalies in the input, explain them (offline)')
-    .argument('<paths...>', 'log files, archives or directories to analyse')
+    .argument('<paths...>', 'log files, archives or directories to analyse (- reads standard input)')
     .option('--baseline <paths...>', 'logs of normal operation to learn from (default: the input itself)')
     .action(async (paths: string[], flags: DetectFlags & { baseline?: string[] }, command: Command) => {
       const baselinePaths = flags.baseline ?? paths;
+      await assertStoreFree(flags);
       // Trained on the input itself, its problems are reported (and --json printed) once, by detection.
       const { model } = await train(baselinePaths, flags, explicitContamination(command), flags.baseline !== undefined);
       const note = flags.baseline
@@ -86,22 +92,43 @@ function explicitContamination(command: Command): boolean {
 }
 
 async function train(paths: string[], flags: TrainFlags, contaminationGiven: boolean, reportProblems = true): Promise<{ model: Model; inputs: LocalInputs }> {
-  const inputs = await openLocalInputs(paths, ingestOptions(flags), 'training');
+  // Options are checked before any input is read (stdin is read to its end first).
   const regex = sessionRegex(flags);
+  const inputs = await openLocalInputs(paths, ingestOptions(flags), 'training');
   const model = await trainModel(inputs.records(), { seed: flags.seed, ...(contaminationGiven && { contamination: flags.contamination }), ...(regex && { sessionRegex: regex }) });
-  const note = contaminationNote(model.sessionGate);
-  if (note) process.stderr.write(`note: ${note}\n`);
   if (reportProblems) {
-    for (const line of describeProblems(inputs.report)) process.stderr.write(`baseline: ${line}\n`);
-    assertSomethingRead(inputs.report);
+    for (const line of describeProblems(inputs.report)) process.stderr.write(`baseline: ${showControls(line)}\n`);
+    assertBaselineHasRecords(paths, inputs.report, (flags as { json?: boolean }).json === true);
   }
   return { model, inputs };
 }
 
+/**
+ * A baseline without a single record (empty, missing, nothing but unreadable lines) teaches nothing:
+ * against it every template would be NEW_TEMPLATE. It fails the command, and with --json the problem
+ * is in the printed JSON too, for scripts that only read stdout.
+ */
+function assertBaselineHasRecords(paths: string[], report: LocalInputs['report'], json: boolean): void {
+  if (report.records > 0) return;
+  // Nothing could be read at all: the problems printed above say why (once); else this is the news.
+  const readable = somethingRead(report);
+  const message = readable
+    ? `the baseline ${paths.join(', ')} holds no log records, so there is nothing to learn what is normal from; give logs of normal operation`
+    : `no baseline could be read (${paths.join(', ')})`;
+  if (json) {
+    const problems = readable ? [...report.problems, { kind: 'empty', source: paths.join(', '), message }] : report.problems;
+    process.stdout.write(`${JSON.stringify({ error: message, records: 0, anomalies: [], problems }, null, 2)}\n`);
+  }
+  throw readable ? new UserInputError(message) : new NothingReadError(message);
+}
+
 async function detectAndReport(paths: string[], model: Model, flags: DetectFlags, modelNote: string): Promise<void> {
   const started = Date.now();
-  const local = await openLocalInputs(paths, ingestOptions(flags), 'detecting');
   const regex = sessionRegex(flags);
+  const local = await openLocalInputs(paths, ingestOptions(flags), 'detecting');
+  // Said with the run's other notes (stderr, and `notes` in --json).
+  const gateNote = contaminationNote(model.sessionGate);
+  if (gateNote) local.report.note(gateNote);
   // The run id names the model, the inputs (names and sizes) and the options that change the findings,
   // so re-running the same thing gives the same ids (and stores nothing twice).
   const runId = stableId('r', model.id, flags.z, flags.maxAnomalies, regex?.source, JSON.stringify(ingestOptions(flags)),
@@ -113,10 +140,17 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   const explained: DetectionResult = { ...detection, anomalies };
   const seconds = (Date.now() - started) / 1000;
   // Nothing read: no run to keep (the problems say why, and the command fails).
-  const stored = flags.store !== false && somethingRead(local.report)
-    ? await storeRun(typeof flags.store === 'string' ? flags.store : undefined, flags.source, paths, local, model, explained, started)
-    : undefined;
-  const result = { ...resultDocument(explained, local.report, modelNote, seconds), ...(stored && { stored }) };
+  // A run that cannot be stored is still printed in full: the work is not lost, only the keeping.
+  let stored: StoredRun | undefined;
+  let notStored: string | undefined;
+  if (flags.store !== false && somethingRead(local.report)) {
+    try {
+      stored = await storeRun(typeof flags.store === 'string' ? flags.store : undefined, flags.source, paths, local, model, explained, started);
+    } catch (error) {
+      notStored = `the run was not stored: ${(error as Error).message}. Its results are above; to keep them, run the same command again when the store can be written (the run id stays the same)`;
+    }
+  }
+  const result = { ...resultDocument(explained, local.report, modelNote, seconds), ...(stored && { stored }), ...(notStored && { notStored }) };
 
   if (flags.report && somethingRead(local.report)) {
     const { writeReport } = await import('../output/report.ts');
@@ -132,9 +166,9 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     // The problems are in the JSON; when they are all there is, stderr says why the command failed.
-    if (!somethingRead(local.report)) for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
+    if (!somethingRead(local.report)) for (const line of describeProblems(local.report)) process.stderr.write(`${showControls(line)}\n`);
   } else {
-    for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
+    for (const line of describeProblems(local.report)) process.stderr.write(`${showControls(line)}\n`);
     // Nothing read: the problems above say why; an all-zero summary would only add noise.
     assertSomethingRead(local.report);
     printResult(result, flags.top, flags.budget);
@@ -145,6 +179,25 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
     }
   }
   assertSomethingRead(local.report);
+  if (notStored) {
+    process.stderr.write(`logsleuth: ${showControls(notStored)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * Fails at once, before any work, when the result store is held by another process (a running
+ * `logsleuth serve` holds it for as long as it runs): else the analysis would run, then wait, then fail.
+ */
+async function assertStoreFree(flags: { store: string | boolean }): Promise<void> {
+  if (flags.store === false) return;
+  const { storeHolder, DEFAULT_STORE_DIR } = await import('../adapters/local-store.ts');
+  const dir = typeof flags.store === 'string' ? flags.store : DEFAULT_STORE_DIR;
+  const holder = await storeHolder(dir);
+  if (holder !== undefined) {
+    throw new UserInputError(`the result store ${dir} is in use by another logsleuth process (pid ${holder}, e.g. \`logsleuth serve\`): ` +
+      'stop it and run again, or add --no-store (the results are printed, not kept) or --store <another dir>');
+  }
 }
 
 /** Where a run was kept; `created` is false when the same run was stored before (nothing changed). */

@@ -9,6 +9,7 @@ import { ingest, IngestReport, type InputObject, type LogRecord } from '../../sh
 import { fsInputs } from '../adapters/fs-input.ts';
 import { assertSomethingRead, describeProblems } from '../input.ts';
 import { ingestOptions, withInputOptions, type InputFlags } from '../options.ts';
+import { showControls } from '../output/escape.ts';
 import { renderTable } from '../output/table.ts';
 
 /** Records shown per file. */
@@ -41,7 +42,7 @@ export function formatsCommand(): Command {
       for await (const input of fsInputs(paths, report)) inputs.push(input);
       const views: SourceView[] = [];
       for (const input of inputs) views.push(...(await inspect(input, ingestOptions(flags), report)));
-      for (const line of [...describeProblems(report), ...report.notes]) process.stderr.write(`${line}\n`);
+      for (const line of [...describeProblems(report), ...report.notes]) process.stderr.write(`${showControls(line)}\n`);
       assertSomethingRead(report);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
@@ -107,5 +108,6 @@ function renderView(view: SourceView): string {
     if (facts) lines.push(`          ${facts}`);
     if (record.detail !== undefined) lines.push(`          + ${record.detail.split('\n').length} more line(s) in the event`);
   }
-  return lines.join('\n');
+  // Sources, messages and fields are log text: shown escaped, line by line.
+  return lines.map(showControls).join('\n');
 }

@@ -9,6 +9,7 @@ import { UserInputError } from '../../shared/errors.ts';
 import type { RunRecord } from '../../shared/ports.ts';
 import type { LocalStore } from '../adapters/local-store.ts';
 import { numberOption, sourceOption, storeOptions } from '../options.ts';
+import { showControls } from '../output/escape.ts';
 import { anomalyLines } from '../output/result.ts';
 import { renderTable } from '../output/table.ts';
 
@@ -67,7 +68,8 @@ export function showCommand(): Command {
         process.stdout.write(`${JSON.stringify({ run, anomalies }, null, 2)}\n`);
         return;
       }
-      process.stdout.write(`${[...runLines(run), ...anomalyLines(anomalies, flags.top)].join('\n')}\n`);
+      // The run's lines hold its input names and problem messages: log-derived text, shown escaped.
+      process.stdout.write(`${[...runLines(run).map(showControls), ...anomalyLines(anomalies, flags.top)].join('\n')}\n`);
     });
 }
 

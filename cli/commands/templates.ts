@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { TemplateMiner } from '../../shared/templates/index.ts';
 import { assertSomethingRead, describeProblems, openLocalInputs } from '../input.ts';
 import { ingestOptions, withInputOptions, type InputFlags } from '../options.ts';
+import { showControls } from '../output/escape.ts';
 import { renderTable } from '../output/table.ts';
 
 export function templatesCommand(): Command {
@@ -27,7 +28,7 @@ export function templatesCommand(): Command {
         }
       }
       const seconds = (Date.now() - started) / 1000;
-      for (const line of describeProblems(local.report)) process.stderr.write(`${line}\n`);
+      for (const line of describeProblems(local.report)) process.stderr.write(`${showControls(line)}\n`);
       assertSomethingRead(local.report);
 
       if (clusters) {

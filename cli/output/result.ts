@@ -2,6 +2,7 @@
 import type { Anomaly } from '../../shared/detect/types.ts';
 import type { IngestProblem, IngestReport } from '../../shared/ingest/index.ts';
 import type { DetectionResult } from '../../shared/pipeline/detect.ts';
+import { showControls } from './escape.ts';
 import { renderTable } from './table.ts';
 
 export interface ResultDocument extends DetectionResult {
@@ -39,8 +40,8 @@ export function printResult(result: ResultDocument, detailed: number, budget = 1
   out.push(`${result.records.toLocaleString('en')} records (${(result.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s), ${result.malformed} malformed, ` +
     `${result.knownTemplates} known + ${result.newTemplates} new templates, ${result.sessions.toLocaleString('en')} sessions`);
   const formats = Object.entries(result.formats).map(([format, n]) => (n > 1 ? `${format} (${n} files)` : format));
-  if (formats.length > 0) out.push(`read as: ${formats.join(', ')}`);
-  out.push(`model: ${result.model}`);
+  if (formats.length > 0) out.push(showControls(`read as: ${formats.join(', ')}`));
+  out.push(showControls(`model: ${result.model}`));
   const counts = Object.entries(result.countsByType).filter(([, n]) => n > 0).map(([type, n]) => `${n} ${type}`);
   out.push(`findings: ${counts.length ? counts.join(', ') : 'none'}${result.anomalies.length < Object.values(result.countsByType).reduce((a, b) => a + b, 0) ? ` (strongest ${result.anomalies.length} kept; spikes grouped per template)` : ''}`);
   if (result.records === 0) out.push('the input holds no log records');
@@ -77,7 +78,8 @@ export function anomalyLines(anomalies: Anomaly[], detailed: number, budget = 10
     const hidden = rows.slice(budget).reduce((n, r) => n + 1 + r.more, 0);
     if (hidden > 0) out.push(`… ${hidden} more finding(s) below these (--budget to show more, --json for all)`);
   }
-  rows.slice(0, Math.min(detailed, budget)).forEach(({ first }, i) => out.push('', ...detail(first, i + 1)));
+  // Each detail line is built from log text (messages, session ids, explanations): shown escaped.
+  rows.slice(0, Math.min(detailed, budget)).forEach(({ first }, i) => out.push('', ...detail(first, i + 1).map(showControls)));
   return out;
 }
 

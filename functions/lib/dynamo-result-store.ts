@@ -15,6 +15,7 @@ import type {
 } from '../../shared/ports.ts';
 import { InvalidPageToken } from '../../shared/ports.ts';
 import type { CachedExplanation, ExplanationCache, ExplanationVerdict } from '../../shared/ports.ts';
+import { stableId } from '../../shared/hash.ts';
 import { sessionLogsKey } from '../../shared/pipeline/stages/layout.ts';
 import { TABLE_KEYS } from './table-schema.ts';
 
@@ -37,6 +38,19 @@ const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'exp
 type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
 
 const runPk = (runId: string) => `RUN#${runId}`;
+
+/** Sort keys hold at most 1024 bytes, and a session id is whatever the log says (one of 2 KB was seen). */
+const MAX_SESSION_SK_BYTES = 512;
+
+/**
+ * A session's sort key: `SESSION#<id>`, or `SESSION#~<hash of the id>` when that would be longer than
+ * {@link MAX_SESSION_SK_BYTES}. The id itself is always kept in the item's `sessionId`, so reads by id
+ * work either way and ids that fit keep the keys they always had.
+ */
+function sessionSk(sessionId: string): string {
+  const key = `SESSION#${sessionId}`;
+  return Buffer.byteLength(key) <= MAX_SESSION_SK_BYTES ? key : `SESSION#~${stableId('h', sessionId)}`;
+}
 /** Sorts ascending = highest score first; the id breaks ties deterministically. */
 const scoreKey = (score: number, id: string) => `${String(1000 - Math.round(score * 1000)).padStart(4, '0')}#${id}`;
 const isoTime = (ms: number) => new Date(ms).toISOString();
@@ -89,7 +103,7 @@ export class DynamoResultStore implements ResultStore, ExplanationCache {
   async putSessions(run: RunRef, sessions: SessionRecord[]): Promise<void> {
     const items: Record<string, unknown>[] = [];
     for (const session of sessions) {
-      const item: Record<string, unknown> = { PK: runPk(run.runId), SK: `SESSION#${session.sessionId}`, entity: 'session', ...this.ttl(run), ...plain(session) };
+      const item: Record<string, unknown> = { PK: runPk(run.runId), SK: sessionSk(session.sessionId), entity: 'session', ...this.ttl(run), ...plain(session) };
       items.push(await this.spill(item, sessionLogsKey(run.runId, session.sessionId)));
     }
     await this.batchPut(items);
@@ -181,8 +195,9 @@ export class DynamoResultStore implements ResultStore, ExplanationCache {
   }
 
   async getSession(runId: string, sessionId: string): Promise<SessionRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { PK: runPk(runId), SK: `SESSION#${sessionId}` } }));
-    if (!Item || this.expired(Item)) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { PK: runPk(runId), SK: sessionSk(sessionId) } }));
+    // A hashed key names its id in the item: a different id under the same hash is not this session.
+    if (!Item || this.expired(Item) || Item.sessionId !== sessionId) return undefined;
     const session = strip(Item) as unknown as SessionRecord;
     if (Item.logsKey) session.logs = await this.loadLogs(String(Item.logsKey));
     return session;

@@ -5,9 +5,11 @@ import { gunzip } from './gzip.ts';
 import { type JsonPreset, type ParseContext, type Preset, type TextParser } from './formats/preset.ts';
 import { presetByName, sniffJsonPreset, sniffTextPreset } from './formats/registry.ts';
 import { compileHeaderFormat, HeaderFormatError } from './header-format.ts';
+import { LinearRegExp } from '../linear-regex.ts';
 import { HeaderRecordMapper } from './header-mapping.ts';
 import type { InputObject } from './input.ts';
-import { jsonArrayElements } from './json-array.ts';
+import { jsonArrayElements, jsonArrayTexts } from './json-array.ts';
+import { describeDropped, parseWithoutNonFinite } from './json-lenient.ts';
 import { jsonValues } from './json-values.ts';
 import { LineSplitter, type LineProblems, type LineSink } from './line-splitter.ts';
 import type { LogRecord } from './record.ts';
@@ -15,6 +17,7 @@ import { formatBytes, type IngestReport } from './report.ts';
 import { finishRecord, JsonLinesSink, PLAIN_TEXT, reason, TextSink, type Folding } from './sinks.ts';
 import { SNIFF_BYTES, sniffContent } from './sniff.ts';
 import { tarEntries } from './tar.ts';
+import { utf16ToUtf8 } from './utf16.ts';
 import { zipEntries } from './zip.ts';
 
 /** How to read the inputs. Every option has a default. */
@@ -44,8 +47,8 @@ export interface IngestOptions {
   /**
    * Reads only the lines it returns true for (by source, 1-based line and raw text); the others are
    * skipped before any parsing and are not records. A second pass that needs a few hundred records
-   * out of millions uses it to avoid parsing the rest. For JSON arrays it is asked after parsing,
-   * with the element's compact JSON as the text.
+   * out of millions uses it to avoid parsing the rest. For a top-level JSON array the text is the
+   * element's JSON text and the line its 1-based index.
    */
   select?: LineSelector;
 }
@@ -65,7 +68,8 @@ const SNIFF_LINES = 30;
  *
  * Each input's content decides how it is read (see `sniffContent`): gzip (by magic bytes, whatever the
  * name), zip, tar (also inside gzip), a top-level JSON array (streamed; `line` is the element's 1-based
- * index), JSON lines, or plain text (with `options.format` if given). Archive entries get
+ * index), JSON lines, or plain text (with `options.format` if given); UTF-16 with a byte order mark is
+ * decoded first. Archives may nest 4 deep; compression around an archive or file is not a level. Archive entries get
  * `source = archive!entry/path`. Memory stays flat whatever the input size.
  *
  * Nothing in the input makes it throw: every problem is counted in `report` (with source, line and a
@@ -109,7 +113,7 @@ class IngestRun {
     }
     if (options.eventStart !== undefined) {
       try {
-        this.eventStart = new RegExp(options.eventStart);
+        this.eventStart = new LinearRegExp(options.eventStart);
       } catch (error) {
         throw new HeaderFormatError(`the event-start pattern "${options.eventStart}" is not a valid regular expression: ${reason(error)}`);
       }
@@ -168,8 +172,11 @@ class IngestRun {
     }
   }
 
-  /** Reads one byte stream, whatever it holds; recurses into compression and archives. */
-  private async *stream(source: string, reader: ByteReader, depth: number, modified?: number): AsyncGenerator<LogRecord[]> {
+  /**
+   * Reads one byte stream, whatever it holds; recurses into compression and archives. `depth` counts
+   * archives around it; `compressed` says it is the output of a gzip layer.
+   */
+  private async *stream(source: string, reader: ByteReader, depth: number, modified?: number, compressed = false): AsyncGenerator<LogRecord[]> {
     const available = await reader.fill(SNIFF_BYTES);
     if (available === 0) {
       if (!reader.failed) this.problem('empty', source, `${source}: empty (0 bytes); nothing to read`);
@@ -179,14 +186,28 @@ class IngestRun {
     switch (content.kind) {
       case 'gzip':
       case 'zip':
-      case 'tar':
-        if (depth >= MAX_NESTING) {
+      case 'tar': {
+        // One archive is one level whatever its compression: the gzip of a .tgz or a .log.gz adds
+        // none. Only gzip straight inside gzip counts, so a chain of them still meets the limit.
+        const level = content.kind !== 'gzip' || compressed;
+        if (level && depth >= MAX_NESTING) {
           this.problem('binary', source, `${source}: archives nested more than ${MAX_NESTING} deep; skipped`);
           return;
         }
-        if (content.kind === 'gzip') yield* this.gzip(source, reader, depth, modified);
+        if (content.kind === 'gzip') yield* this.gzip(source, reader, level ? depth + 1 : depth, modified);
         else yield* this.archive(source, reader, depth, content.kind, modified);
         return;
+      }
+      case 'utf16': {
+        // Decoded once here, then read like any UTF-8 file (sniffed again, JSON or text).
+        const decoded = new ByteReader(utf16ToUtf8(reader, content.encoding));
+        try {
+          yield* this.stream(source, decoded, depth, modified, compressed);
+        } finally {
+          await decoded.close();
+        }
+        return;
+      }
       case 'binary':
         this.problem('binary', source, `${source}: not a log file (${content.reason}); skipped`);
         return;
@@ -197,7 +218,8 @@ class IngestRun {
 
   /** A text or JSON file: its format is the one asked for, or sniffed from its first lines. */
   private async *formatted(source: string, reader: ByteReader, kind: 'json-array' | 'json-lines' | 'text', complete: boolean, context: ParseContext): AsyncGenerator<LogRecord[]> {
-    const head = new TextDecoder().decode(reader.peek(SNIFF_BYTES)).replace(/^\uFEFF/, '');
+    // NULs as the line splitter passes them on (see `LineSplitter`), so a damaged first line still sniffs.
+    const head = new TextDecoder().decode(reader.peek(SNIFF_BYTES)).replace(/^\uFEFF/, '').replaceAll('\0', '\uFFFD');
     const forced = this.preset;
     if (forced?.framing === 'text' && kind === 'text') {
       yield* this.text(source, reader, forced.name, forced.create(context), folding(forced.multiline, this.eventStart), `the ${forced.name} format`, forced.provides.session);
@@ -235,7 +257,12 @@ class IngestRun {
 
   private async *text(source: string, reader: ByteReader, name: string, parser: TextParser, fold: Folding, formatName?: string, sessions = false): AsyncGenerator<LogRecord[]> {
     this.report.noteFormat(source, name);
-    yield* this.lines(source, reader, new TextSink(this, source, parser, fold, formatName, sessions));
+    const sink = new TextSink(this, source, parser, fold, formatName, sessions);
+    yield* this.lines(source, reader, sink);
+    // A `--format` that matches but never captures the message leaves every record blank: say so.
+    if (this.headerMapper && name === 'format' && sink.emptyMessages * 2 > sink.parsedLines) {
+      this.report.note(`${source}: <Content> came out empty on ${sink.emptyMessages} of ${sink.parsedLines} lines read with the format "${this.headerMapper.format.source}"; check that the format matches these lines`);
+    }
   }
 
   private async *jsonPreset(source: string, reader: ByteReader, preset: JsonPreset, context: ParseContext): AsyncGenerator<LogRecord[]> {
@@ -305,7 +332,7 @@ class IngestRun {
       });
     });
     try {
-      yield* this.stream(source, inner, depth + 1, modified);
+      yield* this.stream(source, inner, depth, modified, true);
     } finally {
       await inner.close();
     }
@@ -354,13 +381,60 @@ class IngestRun {
     }
   }
 
+  /**
+   * A top-level JSON array, element by element: an element that is not JSON is reported (with its
+   * index, which is also each record's `line`) and skipped, and reading goes on with the next.
+   */
   private async *jsonArray(source: string, reader: ByteReader): AsyncGenerator<LogRecord[]> {
-    const { select, mapper } = this;
-    yield* this.values(source, reader, jsonArrayElements(reader), (value, index) =>
-      (select && !select(source, index, JSON.stringify(value)) ? [] : [mapper.map(value, source, index)]), {
-      broken: (n) => `the JSON array breaks after element ${n}`,
-      empty: 'the JSON array is empty; no records',
-    });
+    const { select, mapper, report } = this;
+    let elements = 0;
+    for await (const item of jsonArrayTexts(reader, this.maxLineBytes)) {
+      const at = item.index;
+      if (item.kind === 'too-long') {
+        elements++;
+        report.addLazy('too-long', source, at,
+          () => `${source}: element ${at} of the JSON array (${formatBytes(item.bytes)}) is over the ${formatBytes(this.maxLineBytes)} limit; element skipped`);
+        continue;
+      }
+      if (item.kind === 'cut' || item.kind === 'after') {
+        if (reader.failed) break;
+        report.add({
+          kind: 'malformed',
+          source,
+          line: at,
+          message: item.kind === 'cut'
+            ? `${source}: the JSON array ends inside element ${at}; the elements before it were kept`
+            : `${source}: text after the end of the JSON array (after element ${at}) was skipped`,
+        });
+        break;
+      }
+      elements++;
+      let text = item.text;
+      if (text.includes('\0')) {
+        text = text.replaceAll('\0', '\uFFFD');
+        report.addLazy('nul-byte', source, at, () => `${source}: element ${at} of the JSON array: NUL bytes replaced with U+FFFD; element kept`);
+      }
+      if (select && !select(source, at, text)) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        const lenient = parseWithoutNonFinite(text);
+        if (lenient === undefined) {
+          report.addLazy('malformed', source, at,
+            () => `${source}: element ${at} of the JSON array is not valid JSON (${reason(error)}); element skipped, the rest is read`);
+          continue;
+        }
+        value = lenient.value;
+        report.addLazy('bad-number', source, at,
+          () => `${source}: element ${at} of the JSON array: NaN/Infinity in ${describeDropped(lenient.dropped)} left out (JSON has no such numbers); record kept`);
+      }
+      const record = mapper.map(value, source, at);
+      finishRecord(record);
+      this.batch.push(record);
+      if (this.batch.length >= this.batchSize) yield this.take();
+    }
+    if (elements === 0 && !reader.failed) this.problem('empty', source, `${source}: the JSON array is empty; no records`);
   }
 
   problem(kind: 'empty' | 'binary' | 'unreadable', source: string, message: string): void {
@@ -374,6 +448,11 @@ class ReportLineProblems implements LineProblems {
   invalidUtf8(lineNo: number): void {
     this.report.addLazy('invalid-utf8', this.source, lineNo,
       () => `${this.source}:${lineNo}: invalid UTF-8 bytes replaced with U+FFFD; line kept`);
+  }
+
+  nulBytes(lineNo: number): void {
+    this.report.addLazy('nul-byte', this.source, lineNo,
+      () => `${this.source}:${lineNo}: NUL bytes replaced with U+FFFD; line kept`);
   }
 
   tooLong(lineNo: number, bytes: number): void {
@@ -423,6 +502,6 @@ function firstValue(head: string): unknown {
   try {
     return JSON.parse(line);
   } catch {
-    return undefined;
+    return parseWithoutNonFinite(line)?.value;
   }
 }

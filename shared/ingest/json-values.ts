@@ -1,4 +1,5 @@
 import type { ByteReader } from './byte-reader.ts';
+import { CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isWhitespace, scanString } from './json-bytes.ts';
 
 /** Largest value {@link jsonValues} parses by default; a bigger one is skipped and reported. */
 export const MAX_VALUE_BYTES = 8 * 1024 * 1024;
@@ -10,17 +11,7 @@ export const MAX_VALUE_BYTES = 8 * 1024 * 1024;
  */
 const RESCAN_BUDGET_FACTOR = 4;
 
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
 
-function isWhitespace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
 
 /**
  * Streams the top-level JSON values (objects and arrays) of concatenated JSON: values back to back
@@ -118,20 +109,11 @@ export async function* jsonValues(
       let end = -1;
       for (; i < n; i++) {
         if (inString) {
-          // Jump to the next quote (native search: strings are most of a log payload's bytes).
-          if (escaped) {
-            escaped = false;
-            continue;
-          }
-          const q = chunk.indexOf(QUOTE, i);
-          if (q === -1) {
-            escaped = backslashRun(chunk, n, i) % 2 === 1;
-            i = n;
-            break;
-          }
-          // No escape is pending at i, so the backslashes right before the quote decide.
-          if (backslashRun(chunk, q, i) % 2 === 0) inString = false;
-          i = q;
+          const scan = scanString(chunk, i, n, escaped);
+          escaped = scan.escaped;
+          i = scan.at;
+          if (!scan.closed) break;
+          inString = false;
           continue;
         }
         const b = chunk[i]!;
@@ -227,12 +209,6 @@ async function followedAtTopLevel(reader: ByteReader): Promise<boolean> {
   return true;
 }
 
-/** How many backslashes come right before `at`, not looking before `from`. */
-function backslashRun(chunk: Uint8Array, at: number, from: number): number {
-  let k = at;
-  while (k > from && chunk[k - 1] === BACKSLASH) k--;
-  return at - k;
-}
 
 function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;

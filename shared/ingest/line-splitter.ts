@@ -11,6 +11,8 @@ export interface LineProblems {
   invalidUtf8(lineNo: number): void;
   /** A line was longer than the limit and was skipped; `bytes` is its length without the line ending. */
   tooLong(lineNo: number, bytes: number): void;
+  /** A line held NUL bytes; it was kept with U+FFFD in their place. */
+  nulBytes(lineNo: number): void;
 }
 
 function asBuffer(chunk: Uint8Array): Buffer {
@@ -26,7 +28,8 @@ function asBuffer(chunk: Uint8Array): Buffer {
  * grows past `maxLineBytes`; a longer line is skipped by counting its bytes up to the next newline.
  *
  * Handles CRLF, a UTF-8 byte order mark on the first line, blank and whitespace-only lines (skipped,
- * but they still count for line numbers) and invalid UTF-8 (replaced, reported per line).
+ * but they still count for line numbers), invalid UTF-8 and NUL bytes (both replaced with U+FFFD,
+ * reported per line: a NUL inside a JSON string would otherwise make the whole line unparseable).
  */
 export class LineSplitter {
   /** Lines seen so far, blank ones included (the line number of the last line). */
@@ -120,15 +123,13 @@ export class LineSplitter {
       this.tooLong(++this.lineNo, total);
       return;
     }
-    const text = bytes.toString('utf8');
-    if (text.includes('\uFFFD') && !isUtf8(bytes)) this.problems.invalidUtf8(this.lineNo + 1);
-    this.emit(text);
+    this.emitChecked(bytes);
   }
 
   /** The lines in `buf[start, end)`, where `end` is the index of a newline. */
   private lines(buf: Buffer, start: number, end: number): void {
     const text = buf.toString('utf8', start, end);
-    if (text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) {
+    if ((text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) || text.includes('\0')) {
       this.linesOneByOne(buf, start, end);
       return;
     }
@@ -144,19 +145,27 @@ export class LineSplitter {
     }
   }
 
-  /** Slow path for chunks with invalid UTF-8: decode line by line to say which lines were damaged. */
+  /** Slow path for chunks with invalid UTF-8 or NUL bytes: decode line by line to say which lines were damaged. */
   private linesOneByOne(buf: Buffer, start: number, end: number): void {
     let from = start;
     for (;;) {
       let nl = buf.indexOf(10, from);
       if (nl === -1 || nl > end) nl = end;
-      const bytes = buf.subarray(from, nl);
-      const text = bytes.toString('utf8');
-      if (text.includes('\uFFFD') && !isUtf8(bytes)) this.problems.invalidUtf8(this.lineNo + 1);
-      this.emit(text);
+      this.emitChecked(buf.subarray(from, nl));
       if (nl >= end) return;
       from = nl + 1;
     }
+  }
+
+  /** One line's bytes, with invalid UTF-8 and NUL bytes replaced and reported. */
+  private emitChecked(bytes: Uint8Array): void {
+    let text = asBuffer(bytes).toString('utf8');
+    if (text.includes('\uFFFD') && !isUtf8(bytes)) this.problems.invalidUtf8(this.lineNo + 1);
+    if (text.includes('\0')) {
+      text = text.replaceAll('\0', '\uFFFD');
+      this.problems.nulBytes(this.lineNo + 1);
+    }
+    this.emit(text);
   }
 
   private emit(raw: string): void {

@@ -9,6 +9,8 @@ export type ProblemKind =
   | 'truncated'      // compressed stream or archive ends early
   | 'unmatched'      // plain-text line that does not match --format (kept as a whole-line record)
   | 'invalid-utf8'   // bytes replaced by U+FFFD
+  | 'nul-byte'       // NUL bytes in a line, replaced by U+FFFD (the line is kept)
+  | 'bad-number'     // a JSON NaN/Infinity value, left out (the record is kept)
   | 'long-event';    // a multi-line event over the line/size cap: its tail was cut (the event is kept)
 
 /** One problem a person should read about; `line` / `byteOffset` when known. */

@@ -1,7 +1,7 @@
 import type { IngestProblem, ProblemKind } from './problems.ts';
 
 const KINDS: readonly ProblemKind[] = [
-  'missing', 'unreadable', 'empty', 'binary', 'malformed', 'too-long', 'truncated', 'unmatched', 'invalid-utf8', 'long-event',
+  'missing', 'unreadable', 'empty', 'binary', 'malformed', 'too-long', 'truncated', 'unmatched', 'invalid-utf8', 'nul-byte', 'bad-number', 'long-event',
 ];
 /** Sources remembered per format, for `logsleuth formats` and summaries; the rest are only counted. */
 const SOURCES_KEPT_PER_FORMAT = 20;

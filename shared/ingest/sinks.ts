@@ -5,6 +5,7 @@
 import type { JsonRecordMapper } from './field-mapping.ts';
 import { SKIP, type JsonParser, type TextParser } from './formats/preset.ts';
 import type { LineSelector } from './ingest.ts';
+import { describeDropped, parseWithoutNonFinite } from './json-lenient.ts';
 import type { LineSink } from './line-splitter.ts';
 import { durationFromMessage } from './message-duration.ts';
 import { MAX_EVENT_CHARS, MAX_EVENT_LINES, StackFolder } from './multiline.ts';
@@ -102,6 +103,10 @@ export function finishRecord(record: LogRecord): void {
  * as its own record and counted as `unmatched` (except in plain text, where every line is accepted).
  */
 export class TextSink implements LineSink {
+  /** Lines the parser read as a record's first line. */
+  parsedLines = 0;
+  /** Of those, how many gave an empty message (a `--format` whose `<Content>` never captures). */
+  emptyMessages = 0;
   private readonly event: OpenEvent;
   private readonly stack = new StackFolder();
 
@@ -147,6 +152,8 @@ export class TextSink implements LineSink {
       event.start({ source, line: lineNo, message: text });
       return;
     }
+    this.parsedLines++;
+    if (parsed.message.length === 0) this.emptyMessages++;
     // A header that wraps each line (CRI's `<ts> stdout F`): the trace is in the message.
     if (folding.kind === 'stack' && parsed.message !== text && this.stack.continues(parsed.message, event.isOpen)) {
       event.add(parsed.message, lineNo);
@@ -200,11 +207,18 @@ export class JsonLinesSink implements LineSink {
     try {
       value = JSON.parse(text);
     } catch (error) {
+      // Only now, off the hot path: Python's NaN/Infinity cost the record one field, not the record.
+      const lenient = parseWithoutNonFinite(text);
       const { source } = this;
-      this.target.report.addLazy('malformed', source, lineNo,
-        () => `${source}:${lineNo}: not valid JSON (${reason(error)}); line skipped`);
-      this.event.close();
-      return;
+      if (lenient === undefined) {
+        this.target.report.addLazy('malformed', source, lineNo,
+          () => `${source}:${lineNo}: not valid JSON (${reason(error)}); line skipped`);
+        this.event.close();
+        return;
+      }
+      value = lenient.value;
+      this.target.report.addLazy('bad-number', source, lineNo,
+        () => `${source}:${lineNo}: NaN/Infinity in ${describeDropped(lenient.dropped)} left out (JSON has no such numbers); record kept`);
     }
     if (this.parser === undefined) {
       this.event.start(this.mapper.map(value, this.source, lineNo));

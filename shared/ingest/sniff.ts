@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { parseWithoutNonFinite } from './json-lenient.ts';
 import { isStackLine } from './multiline.ts';
 
 /** What a byte stream holds, decided from its first bytes (never from its name). */
@@ -6,6 +7,8 @@ export type ContentKind =
   | { kind: 'gzip' }
   | { kind: 'zip' }
   | { kind: 'tar' }
+  /** Text in UTF-16, as its byte order mark says (the BOM is still in the stream). */
+  | { kind: 'utf16'; encoding: 'utf-16le' | 'utf-16be' }
   | { kind: 'binary'; reason: string }
   | { kind: 'json-array' }
   | { kind: 'json-lines' }
@@ -15,6 +18,8 @@ export type ContentKind =
 export const SNIFF_BYTES = 64 * 1024;
 /** Binary checks look at this much, like `file` and git do. */
 const BINARY_WINDOW = 4096;
+/** More than this share of NUL and control bytes in the binary window makes a stream binary. */
+const MAX_CONTROL_SHARE = 0.1;
 /** JSON-lines vs text is decided on this many non-blank lines. */
 const SAMPLE_LINES = 20;
 
@@ -24,8 +29,6 @@ const MAGIC: { bytes: number[]; reason: string }[] = [
   { bytes: [0x28, 0xb5, 0x2f, 0xfd], reason: 'zstd-compressed, which is not supported; decompress it first' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], reason: 'a 7-Zip archive, which is not supported' },
   { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], reason: 'a RAR archive, which is not supported' },
-  { bytes: [0xff, 0xfe], reason: 'UTF-16 text; convert it to UTF-8 first' },
-  { bytes: [0xfe, 0xff], reason: 'UTF-16 text; convert it to UTF-8 first' },
 ];
 
 function startsWith(head: Uint8Array, bytes: number[]): boolean {
@@ -38,29 +41,37 @@ function startsWith(head: Uint8Array, bytes: number[]): boolean {
  * Classifies a stream from its head (up to {@link SNIFF_BYTES}; `complete` when that is the whole stream).
  *
  * Order matters: containers first (gzip `1f 8b`, zip `PK\3\4`, tar `ustar` at 257 or a valid v7 header
- * checksum), then binary (known unsupported magic, NUL bytes or mostly control characters in the first
- * 4 KiB), then JSON: a JSON array when the first non-blank character opens an array of JSON values;
+ * checksum), then a UTF-16 byte order mark (`ff fe` or `fe ff`: the caller decodes and sniffs again),
+ * then binary (known unsupported magic, or more than 10% NUL and control bytes in the first 4 KiB; a
+ * few NULs in text lines do not make a file binary, and in files under 64 bytes it takes a NUL), then JSON: a JSON array when the first non-blank character opens an array of JSON values;
  * JSON lines when more than half of the first 20 non-blank lines are JSON objects; otherwise text.
  */
 export function sniffContent(head: Uint8Array, complete: boolean): ContentKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return { kind: 'gzip' };
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return { kind: 'zip' };
   if (isTarHeader(head)) return { kind: 'tar' };
+  if (startsWith(head, [0xff, 0xfe])) return { kind: 'utf16', encoding: 'utf-16le' };
+  if (startsWith(head, [0xfe, 0xff])) return { kind: 'utf16', encoding: 'utf-16be' };
   for (const magic of MAGIC) if (startsWith(head, magic.bytes)) return { kind: 'binary', reason: magic.reason };
 
   const window = Math.min(head.length, BINARY_WINDOW);
   let control = 0;
+  let nul = false;
   for (let i = 0; i < window; i++) {
     const b = head[i]!;
-    if (b === 0) return { kind: 'binary', reason: `NUL bytes in the first ${window === BINARY_WINDOW ? '4 KiB' : `${window} bytes`}` };
+    if (b === 0) nul = true;
     // Tab, LF, VT, FF, CR and ESC (colour codes) are normal in logs.
     if ((b < 32 && b !== 9 && b !== 10 && b !== 11 && b !== 12 && b !== 13 && b !== 27) || b === 127) control++;
   }
-  if (window >= 64 && control * 10 > window) {
-    return { kind: 'binary', reason: `${Math.round((control * 100) / window)}% control characters in the first bytes` };
+  // A share, not a single byte: a NUL inside one JSON string is a damaged line (the line splitter
+  // replaces and counts it), not a binary file. A tiny file has too few bytes for a share alone.
+  if ((window >= 64 || nul) && control > window * MAX_CONTROL_SHARE) {
+    const what = nul ? 'NUL and control bytes' : 'control characters';
+    return { kind: 'binary', reason: `${Math.round((control * 100) / window)}% ${what} in the first ${window === BINARY_WINDOW ? '4 KiB' : `${window} bytes`}` };
   }
 
-  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
+  // NULs as the line splitter will pass them on, so a line with one still counts as JSON.
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replaceAll('\0', '\uFFFD');
   const lines = sampleLines(text, complete);
   const first = lines[0]?.trimStart();
   if (first !== undefined && looksLikeJsonArray(text, first, lines.length)) return { kind: 'json-array' };
@@ -108,12 +119,14 @@ function isJson(line: string): boolean {
 }
 
 function isJsonObject(line: string): boolean {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    value = JSON.parse(line);
   } catch {
-    return false;
+    // Python's NaN/Infinity: still a JSON record (ingest leaves the value out).
+    value = parseWithoutNonFinite(line)?.value;
   }
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A POSIX (`ustar`) header, or an old v7 header whose checksum adds up. */

@@ -6,6 +6,12 @@ import { ByteReader } from './byte-reader.ts';
 const SUPPORTED = new Set([0, 8]);
 /** End-of-central-directory signature: an archive that never shows it was cut short. */
 const END_OF_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+/**
+ * Most archive bytes handed to fflate at once. `Unzip.push` calls itself once per entry that starts
+ * in the bytes it is given, so one 256 KiB chunk of ~2,500 small entries overflowed the stack; a
+ * small slice holds at most a few hundred entries (30-byte headers), far from the limit.
+ */
+const PUSH_BYTES = 8 * 1024;
 
 interface PendingEntry { name: string; chunks: Uint8Array[]; done: boolean; error?: Error }
 
@@ -49,7 +55,7 @@ export async function* zipEntries(
   /** Feeds the next archive chunk to fflate; false once the archive has no more bytes. */
   const pump = async (): Promise<boolean> => {
     if (ended) return false;
-    const chunk = await reader.next();
+    const chunk = await reader.next(PUSH_BYTES);
     try {
       if (chunk === null) {
         ended = true;
@@ -62,7 +68,8 @@ export async function* zipEntries(
       tail = window.subarray(Math.max(0, window.length - 3));
       unzip.push(chunk);
     } catch (error) {
-      unzipError = error as Error;
+      // On the final push fflate's error only says the bytes ran out: that is a cut, not damage.
+      if (!ended) unzipError = error as Error;
       ended = true;
       return false;
     }
@@ -81,7 +88,10 @@ export async function* zipEntries(
     await body.drain();
     entries[index] = { name: entry.name, chunks: [], done: true }; // let its bytes go
     if (broken) {
-      onDamage({ reason: `the archive ends inside ${entry.name}`, byteOffset: reader.position });
+      onDamage({
+        reason: unzipError ? `the archive is damaged inside ${entry.name} (${unzipError.message})` : `the archive ends inside ${entry.name}`,
+        byteOffset: reader.position,
+      });
       return;
     }
   }

@@ -12,6 +12,7 @@ import { UserInputError } from '../../errors.ts';
 import { stableId } from '../../hash.ts';
 import { PRESETS, presetByName } from '../../ingest/formats/registry.ts';
 import { compileHeaderFormat } from '../../ingest/header-format.ts';
+import { LinearRegExp, UnsafePatternError } from '../../linear-regex.ts';
 import type { IngestOptions } from '../../ingest/ingest.ts';
 import type { ObjectStore } from '../../ports.ts';
 import { sourceConfigKey } from './layout.ts';
@@ -32,9 +33,10 @@ export class SourceConfigError extends UserInputError {
 const compiles = (value: string, ctx: z.RefinementCtx): void => {
   if (value === '') return;
   try {
-    new RegExp(value);
+    // The patterns run on the linear-time engine; one it cannot run is refused here, with the reason.
+    new LinearRegExp(value);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(error as Error).message})` });
+    ctx.addIssue({ code: 'custom', message: error instanceof UnsafePatternError ? error.reason : `not a valid regular expression (${(error as Error).message})` });
   }
 };
 
@@ -146,7 +148,7 @@ export function settingsOf(loaded: LoadedSourceConfig): SourceSettings {
       ...(config.sessionFields && { sessionFields: config.sessionFields }),
       ...(Object.keys(fields).length > 0 && { fields }),
     },
-    ...(config.sessionRegex !== undefined && { sessionRegex: new RegExp(config.sessionRegex) }),
+    ...(config.sessionRegex !== undefined && { sessionRegex: new LinearRegExp(config.sessionRegex) }),
   };
 }
 

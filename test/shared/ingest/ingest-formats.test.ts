@@ -27,14 +27,15 @@ describe('ingest: formats are recognised from content', () => {
     ]);
   });
 
-  it('reports where a JSON array breaks and keeps the elements before it', async () => {
+  it('reports a JSON array element that is not JSON, with its index', async () => {
     const input = memoryInput('events.json', '[{"msg":"a"},{"msg":"b"},{"msg": oops}]');
 
     const { records, report } = await ingestAll([input]);
 
     expect(records.map((r) => r.message)).toEqual(['a', 'b']);
     expect(report.counts.malformed).toBe(1);
-    expect(report.problems[0]!.message).toMatch(/^events\.json: the JSON array breaks after element 2 \(.+\); the rest of the file is skipped$/);
+    expect(report.problems[0]).toMatchObject({ kind: 'malformed', line: 3 });
+    expect(report.problems[0]!.message).toMatch(/^events\.json: element 3 of the JSON array is not valid JSON \(.+\); element skipped, the rest is read$/);
   });
 
   it('reads a text line starting with a bracketed date as text, not as a JSON array', async () => {
