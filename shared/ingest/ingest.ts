@@ -2,7 +2,7 @@ import type { ArchiveDamage, ArchiveEntry } from './archive-entry.ts';
 import { ByteReader } from './byte-reader.ts';
 import { JsonRecordMapper, resolveFieldMapping, type FieldMapping } from './field-mapping.ts';
 import { gunzip } from './gzip.ts';
-import { type JsonPreset, type ParseContext, type Preset, type TextParser } from './formats/preset.ts';
+import { type JsonPreset, type ParseContext, type Preset, type TextParser, type TextPreset } from './formats/preset.ts';
 import { presetByName, sniffJsonPreset, sniffTextPreset } from './formats/registry.ts';
 import { compileHeaderFormat, HeaderFormatError } from './header-format.ts';
 import { LinearRegExp } from '../linear-regex.ts';
@@ -222,7 +222,7 @@ class IngestRun {
     const head = new TextDecoder().decode(reader.peek(SNIFF_BYTES)).replace(/^\uFEFF/, '').replaceAll('\0', '\uFFFD');
     const forced = this.preset;
     if (forced?.framing === 'text' && kind === 'text') {
-      yield* this.text(source, reader, forced.name, forced.create(context), folding(forced.multiline, this.eventStart), `the ${forced.name} format`, forced.provides.session);
+      yield* this.textPreset(source, reader, forced, context);
       return;
     }
     const json = forced && forced.framing !== 'text' ? forced : kind === 'text' && !looksLikeJson(head) ? undefined : sniffJsonPreset(head, firstValue(head));
@@ -247,12 +247,16 @@ class IngestRun {
     }
     const preset = forced ? undefined : sniffTextPreset(headLines(head, complete), context);
     if (preset) {
-      yield* this.text(source, reader, preset.name, preset.create(context), folding(preset.multiline, this.eventStart), `the ${preset.name} format`, preset.provides.session);
+      yield* this.textPreset(source, reader, preset, context);
       return;
     }
     if (forced) this.report.note(`${source}: --format ${forced.name} is for JSON input, this is text; read as plain text`);
     else this.report.note(`${source}: no known format fits its first lines; read as plain text (each line is a message; stack traces are folded)`);
     yield* this.text(source, reader, 'plain text', PLAIN_TEXT, folding('stack', this.eventStart));
+  }
+
+  private textPreset(source: string, reader: ByteReader, preset: TextPreset, context: ParseContext): AsyncGenerator<LogRecord[]> {
+    return this.text(source, reader, preset.name, preset.create(context), folding(preset.multiline, this.eventStart), `the ${preset.name} format`, preset.provides.session);
   }
 
   private async *text(source: string, reader: ByteReader, name: string, parser: TextParser, fold: Folding, formatName?: string, sessions = false): AsyncGenerator<LogRecord[]> {

@@ -7,11 +7,14 @@
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID_CHARS = /^[\w.~-]+$/;
+/** A file extension: up to 8 letters and digits, at least one a letter (`png`, `mp4`; not the `05` of a date). */
+const EXTENSION = /^(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,8}$/;
 
 /**
  * One path segment or query value, with an id replaced by its placeholder: digits → `{num}`, a uuid →
  * `{uuid}`, 8+ hex characters with a digit → `{hex}`, a run of 4+ digits or 16+ id characters with a
- * digit (`u-123456`, `ord_9f3kq81z…`) → `{id}`. One character scan decides most segments (this runs
+ * digit (`u-123456`, `ord_9f3kq81z…`) → `{id}`; an id in front of a file extension is replaced and the
+ * extension kept (`/photos/12345.jpg` → `/photos/{num}.jpg`). One character scan decides most segments (this runs
  * for every route token the miner sees).
  */
 export function normalizeSegment(segment: string): string {
@@ -31,6 +34,13 @@ export function normalizeSegment(segment: string): string {
   }
   if (digits === 0) return segment;
   if (digits === segment.length) return '{num}';
+  // A file name with an id in front of its extension keeps the extension: `981.png` → `{num}.png`.
+  const dot = segment.lastIndexOf('.');
+  if (dot > 0 && EXTENSION.test(segment.slice(dot + 1))) {
+    const base = segment.slice(0, dot);
+    const normalized = normalizeSegment(base);
+    if (normalized !== base) return normalized + segment.slice(dot);
+  }
   if (segment.length === 36 && UUID.test(segment)) return '{uuid}';
   if (nonHex === 0 && segment.length >= 8) return '{hex}';
   if (longestRun >= 4 || (segment.length >= 16 && ID_CHARS.test(segment))) return '{id}';

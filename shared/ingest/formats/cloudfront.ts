@@ -7,8 +7,7 @@
 import { parseTimestamp } from '../normalize.ts';
 import type { LogRecord } from '../record.ts';
 import { isDigits, present, secondsToMs, toNumber } from './fields.ts';
-import { levelFromStatus } from './http.ts';
-import { normalizeObjectRoute } from './object-route.ts';
+import { levelFromStatus, normalizeRoute } from './http.ts';
 import { SKIP, type TextParser, type TextPreset } from './preset.ts';
 
 /** The 33 fields of a standard log file, in the documented order. */
@@ -100,7 +99,7 @@ class CloudFrontParser implements TextParser {
     if (method !== undefined && !/^[A-Z]{3,10}$/.test(method)) return undefined;
 
     const stem = layout.stem === -1 ? undefined : present(v[layout.stem]);
-    const route = stem === undefined ? undefined : normalizeObjectRoute(stem);
+    const route = stem === undefined ? undefined : normalizeRoute(stem);
     const message = [method, route].filter((part) => part !== undefined).join(' ')
       || (layout.resultType === -1 ? undefined : present(v[layout.resultType]))
       || 'request';

@@ -303,7 +303,7 @@ export const lambdaPreset: TextPreset = {
   name: 'lambda',
   title: 'AWS Lambda text log (START/END/REPORT, Node and Python runtime lines)',
   framing: 'text',
-  // A multi-line console.log or a traceback continues on lines without a Lambda prefix.
+  // A multi-line log call or a traceback continues on lines without a Lambda prefix.
   multiline: 'header',
   provides: { duration: true, level: true, session: true, service: false },
   mapping: [

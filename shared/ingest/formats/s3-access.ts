@@ -7,8 +7,7 @@
 import { parseClfTimestamp } from '../normalize.ts';
 import type { LogRecord } from '../record.ts';
 import { isDigits, namedFields, present, splitFields, toNumber } from './fields.ts';
-import { levelFromStatus } from './http.ts';
-import { normalizeObjectRoute } from './object-route.ts';
+import { levelFromStatus, normalizeRoute } from './http.ts';
 import type { TextPreset } from './preset.ts';
 
 /** The documented fields in log order. */
@@ -35,7 +34,7 @@ function s3Message(operation: string, requestUri: string | undefined): string {
   if (requestUri === undefined) return operation;
   const parts = requestUri.split(' ');
   if (parts.length < 2 || parts.length > 3 || !/^[A-Z]{3,10}$/.test(parts[0]!)) return `${operation} ${requestUri}`;
-  return `${operation} ${parts[0]} ${normalizeObjectRoute(parts[1]!)}`;
+  return `${operation} ${parts[0]} ${normalizeRoute(parts[1]!)}`;
 }
 
 /** Parses one S3 server access-log line, or returns `undefined` when it is not one. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { elbDurationMs, namedFields, splitFields } from '../../../../shared/ingest/formats/fields.ts';
-import { normalizeObjectRoute } from '../../../../shared/ingest/formats/object-route.ts';
+import { normalizeRoute } from '../../../../shared/ingest/formats/http.ts';
 
 describe('splitFields', () => {
   it('splits on spaces and keeps quoted values whole, without their quotes', () => {
@@ -53,14 +53,14 @@ describe('ELB helpers', () => {
   });
 });
 
-describe('normalizeObjectRoute', () => {
+describe('normalizeRoute on object requests', () => {
   it('replaces an id in front of a file extension and keeps the extension', () => {
-    expect(normalizeObjectRoute('/img/2024/981.png?w=200')).toBe('/img/{num}/{num}.png?w={*}');
-    expect(normalizeObjectRoute('/uploads/2f1c9a7e-0b4d-4c8e-9f3a-6b5d4c3e2f1a.bin')).toBe('/uploads/{uuid}.bin');
+    expect(normalizeRoute('/img/2024/981.png?w=200')).toBe('/img/{num}/{num}.png?w={*}');
+    expect(normalizeRoute('/uploads/2f1c9a7e-0b4d-4c8e-9f3a-6b5d4c3e2f1a.bin')).toBe('/uploads/{uuid}.bin');
   });
 
   it('leaves ordinary file names and hosts alone', () => {
-    expect(normalizeObjectRoute('https://d111111abcdef8.cloudfront.net/css/site.css')).toBe('/css/site.css');
-    expect(normalizeObjectRoute('/favicon.ico')).toBe('/favicon.ico');
+    expect(normalizeRoute('https://d111111abcdef8.cloudfront.net/css/site.css')).toBe('/css/site.css');
+    expect(normalizeRoute('/favicon.ico')).toBe('/favicon.ico');
   });
 });
