@@ -1,5 +1,6 @@
 /** Options several commands share, defined once so they read the same everywhere. */
 import { Command, Option } from 'commander';
+import { availableParallelism } from 'node:os';
 import { UserInputError } from '../shared/errors.ts';
 import { LinearRegExp } from '../shared/linear-regex.ts';
 import type { IngestOptions } from '../shared/ingest/index.ts';
@@ -50,6 +51,31 @@ function linearRegex(option: string, pattern: string): RegExp {
   } catch (error) {
     throw new UserInputError(`${option}: ${(error as Error).message}`);
   }
+}
+
+export interface WorkerFlags { workers: number; chunkSize: number }
+
+/** 1 MiB: see `DEFAULT_CHUNK_BYTES` in cli/parallel/parallel-reading.ts (not imported here: it loads worker code). */
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * `--workers <n>`: threads that parse JSON-lines input (and, in detection, match it against the
+ * model); the result is the same with any number. `--chunk-size` (hidden, for tests) sets the bytes
+ * of input each worker takes at a time.
+ */
+export function withWorkerOptions(command: Command): Command {
+  return command
+    .addOption(integerOption('--workers <n>', 'worker threads that parse and match JSON-lines input (1: all on the main thread; the result is the same)', availableParallelism(), 1, 256))
+    .addOption(integerOption('--chunk-size <bytes>', 'bytes of input a worker takes at a time', DEFAULT_CHUNK_BYTES, 1, 2 ** 30).hideHelp());
+}
+
+/** A whole-number option with bounds, rejected with a clear message. */
+function integerOption(flags: string, description: string, defaultValue: number, min: number, max: number): Option {
+  return new Option(flags, description).default(defaultValue).argParser((value) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new UserInputError(`${flags.split(' ')[0]} must be a whole number between ${min} and ${max}, got "${value}"`);
+    return parsed;
+  });
 }
 
 /** A number option with bounds, rejected with a clear message. */

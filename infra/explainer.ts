@@ -5,7 +5,6 @@
  * Bedrock permission names the configured model (or inference profile and the foundation model it
  * routes to, only through that profile): never `*`.
  */
-import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -55,7 +54,7 @@ export class ExplainerFunction extends Construct {
     super(scope, id);
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
     this.function = new PipelineFunction(this, 'Explain', {
-      entry: fileURLToPath(new URL('../functions/explain/handler.ts', import.meta.url)),
+      bundle: 'explain',
       memorySize: 1024,
       timeout: props.timeout,
       environment: {

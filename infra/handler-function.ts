@@ -1,20 +1,45 @@
 /**
- * Every logsleuth Lambda: Node.js 22 on arm64, bundled by the local esbuild as ESM (no Docker),
- * explicit memory and timeout, its own log group with a retention, and the cdk-nag findings that
- * every function has acknowledged once, here. Queue consumers add their event source
- * ({@link PipelineFunction}).
+ * Every logsleuth Lambda: Node.js 22 on arm64 running its prebuilt bundle, explicit memory and
+ * timeout, its own log group with a retention, and the cdk-nag findings that every function has
+ * acknowledged once, here. Queue consumers add their event source ({@link PipelineFunction}).
+ *
+ * The code deployed is exactly dist/functions/<name>/ as `npm run build` (scripts/build.ts) wrote
+ * it, the bundle the tests import: synth does not bundle, and fails when the bundle is missing.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/** Where scripts/build.ts writes one folder per function (index.mjs + its source map). */
+export const FUNCTION_BUNDLES_DIR = fileURLToPath(new URL('../dist/functions', import.meta.url));
+
+/** Thrown at synth when a function's bundle has not been built. */
+export class MissingBundleError extends Error {
+  override name = 'MissingBundleError';
+}
+
+/**
+ * The built bundle folder of the function `name` (its folder under functions/).
+ * @throws {MissingBundleError} when `<bundlesDir>/<name>/index.mjs` does not exist.
+ */
+export function functionBundleDir(name: string, bundlesDir = FUNCTION_BUNDLES_DIR): string {
+  const dir = join(bundlesDir, name);
+  if (!existsSync(join(dir, 'index.mjs'))) {
+    throw new MissingBundleError(`the ${name} function's bundle ${join(dir, 'index.mjs')} is missing: run npm run build (npm ci runs it too) before synth or deploy`);
+  }
+  return dir;
+}
+
 export interface HandlerFunctionProps {
-  entry: string;
+  /** The function's folder under functions/ (`detect`...): its bundle in dist/functions/<bundle>/ is deployed. */
+  bundle: string;
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;
@@ -22,20 +47,19 @@ export interface HandlerFunctionProps {
 }
 
 export class HandlerFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
+  /** The folder deployed as the function's code. */
+  readonly bundleDir: string;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
+    this.bundleDir = functionBundleDir(props.bundle);
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: props.entry, handler: 'handler', runtime: Runtime.NODEJS_22_X, architecture: Architecture.ARM_64,
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(this.bundleDir), handler: 'index.handler', runtime: Runtime.NODEJS_22_X, architecture: Architecture.ARM_64,
       memorySize: props.memorySize, timeout: props.timeout, logGroup,
+      // The bundle ships its source maps: stack traces in the logs name the .ts lines.
       environment: { POWERTOOLS_SERVICE_NAME: id.toLowerCase(), NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        format: OutputFormat.ESM, target: 'node22', sourceMap: true, forceDockerBundling: false,
-        // ESM bundles need a require() for the CommonJS dependencies they inline.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
     });
     Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; it is the least-privilege managed policy for that.' });
     Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason: 'nodejs22.x is pinned on purpose: it is the runtime the handlers and their bundle target are tested for; moving to a newer one is a deliberate, tested change.' });

@@ -2,9 +2,8 @@
  * The logsleuth stack: a bucket whose `baseline/` and `logs/` uploads reach the training and
  * detection functions through SQS job queues, a DynamoDB table for runs, anomalies, sessions,
  * models and digests, and the explain queue that the (later) explainer consumes.
- * Constructs hold no business logic; handlers are referred to by entry path only.
+ * Constructs hold no business logic; handlers are referred to by name only (their bundles in dist/functions/).
  */
-import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -25,8 +24,6 @@ export interface LogsleuthStackProps extends StackProps {
   /** EventBridge schedule of the nightly job (default: 02:00 UTC daily; context `nightlySchedule` overrides). */
   nightlySchedule?: string;
 }
-
-const entry = (name: string) => fileURLToPath(new URL(`../functions/${name}/handler.ts`, import.meta.url));
 
 export const TRAIN_TIMEOUT = Duration.minutes(15);
 export const DETECT_TIMEOUT = Duration.minutes(15);
@@ -90,12 +87,12 @@ export class LogsleuthStack extends Stack {
 
     const common = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName, RETENTION_DAYS: String(props.retentionDays ?? 90) };
     const train = new PipelineFunction(this, 'Train', {
-      entry: entry('train'), memorySize: 3008, timeout: TRAIN_TIMEOUT, environment: common,
+      bundle: 'train', memorySize: 3008, timeout: TRAIN_TIMEOUT, environment: common,
       // Training reads every baseline object of a source; a small batch keeps one invocation to a few sources.
       queue: trainJobs.queue, batchSize: 1, maxConcurrency: 2,
     });
     const detect = new PipelineFunction(this, 'Detect', {
-      entry: entry('detect'), memorySize: 2048, timeout: DETECT_TIMEOUT,
+      bundle: 'detect', memorySize: 2048, timeout: DETECT_TIMEOUT,
       environment: { ...common, EXPLAIN_QUEUE_URL: explainJobs.queue.queueUrl, DETECT_QUEUE_URL: detectJobs.queue.queueUrl, DEADLINE_RESERVE_MS: '60000' },
       queue: detectJobs.queue, batchSize: 5, maxConcurrency: 10,
     });

@@ -3,7 +3,6 @@
  * which re-queues missed uploads, rolls baselines forward, writes the day's digest highlights and
  * `reports/<day>.html`. The function is idempotent per day, so the scheduler's retries are harmless.
  */
-import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -37,7 +36,7 @@ export class NightlyJob extends Construct {
   constructor(scope: Construct, id: string, props: NightlyJobProps) {
     super(scope, id);
     this.fn = new HandlerFunction(this, 'Nightly', {
-      entry: fileURLToPath(new URL('../functions/nightly/handler.ts', import.meta.url)),
+      bundle: 'nightly',
       memorySize: 3008, timeout: NIGHTLY_TIMEOUT,
       environment: { ...props.environment, DETECT_QUEUE_URL: props.detectQueue.queueUrl, HISTORY_DAYS: String(props.historyDays ?? 7) },
     });

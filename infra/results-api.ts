@@ -3,7 +3,6 @@
  * in front of one read-only Lambda (functions/api/handler.ts, the shared Hono app). Unsigned calls
  * are refused by API Gateway (403) before the function runs. Access logs go to their own log group.
  */
-import { fileURLToPath } from 'node:url';
 import { Aws, CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -40,7 +39,7 @@ export class ResultsApi extends Construct {
   constructor(scope: Construct, id: string, props: ResultsApiProps) {
     super(scope, id);
     this.fn = new HandlerFunction(this, 'Api', {
-      entry: fileURLToPath(new URL('../functions/api/handler.ts', import.meta.url)),
+      bundle: 'api',
       memorySize: 1024, timeout: Duration.seconds(29),
       environment: {
         ...props.environment,

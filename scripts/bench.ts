@@ -1,6 +1,6 @@
 /**
  * Speed and memory benchmark (figures, not a test).
- *   npm run bench -- [--mb 200] [--phases ceiling,ingest,mine,detect]
+ *   npm run bench -- [--mb 200] [--phases ceiling,ingest,mine,detect,startup,lambda-init]
  * Generates seeded microservice JSON lines into .bench/ once, then runs each phase in its own
  * process so every peak RSS is that phase's own.
  */
@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { Command } from 'commander';
 import { generateLogLines } from './lib/microservice-logs.ts';
 import { runPhase, PHASES, type PhaseResult } from './lib/bench-phases.ts';
+import { isStartupPhase, printStartupTable, runStartupPhases, STARTUP_PHASES } from './lib/bench-startup.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,7 +44,7 @@ async function main() {
   const program = new Command()
     .option('--mb <n>', 'size of the generated input in MB', '200')
     .option('--file <path>', 'benchmark this file instead of generated data')
-    .option('--phases <list>', `comma-separated phases (${PHASES.join(',')})`, PHASES.join(','))
+    .option('--phases <list>', `comma-separated phases (${[...PHASES, ...STARTUP_PHASES].join(',')})`, [...PHASES, ...STARTUP_PHASES].join(','))
     .option('--phase <name>', 'internal: run one phase in this process and print its JSON result')
     .parse();
   const opts = program.opts<{ mb: string; file?: string; phases: string; phase?: string }>();
@@ -53,11 +54,16 @@ async function main() {
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
+  // Start-up phases measure the built bundles and need no input data; they get their own table.
+  const phases = opts.phases.split(',');
+  const startupResults = await runStartupPhases(phases.filter(isStartupPhase));
+  const dataPhases = phases.filter((phase) => !isStartupPhase(phase));
+  if (dataPhases.length === 0) return printStartupTable(startupResults);
   const file = opts.file ?? (await ensureData(Number(opts.mb)));
   const bytes = statSync(file).size;
   console.log(`input: ${file} (${(bytes / 1e6).toFixed(1)} MB), node ${process.version}, one process per phase`);
   const results: PhaseResult[] = [];
-  for (const phase of opts.phases.split(',')) {
+  for (const phase of dataPhases) {
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', phase, '--file', file], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
     });
@@ -73,6 +79,7 @@ async function main() {
     console.log(`| ${r.phase} | ${mbps.toFixed(1)} | ${Math.round(r.lines / r.seconds).toLocaleString('en')} | ${(r.maxRssKb / 1024).toFixed(0)} | ${ratio} |`);
     if (r.note) console.log(`  ${r.phase}: ${r.note}`);
   }
+  printStartupTable(startupResults);
 }
 
 await main();

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { DynamoResultStore } from '../functions/lib/dynamo-result-store.ts';
+import { dynamoResultStores } from '../functions/lib/dynamo/result-stores.ts';
 import { decodeS3Key } from '../functions/lib/s3-events.ts';
 import { classifyKey } from '../shared/pipeline/stages/layout.ts';
 import { createQueueWithDlq, createResultsTable, handlerEnv, startEmulators } from '../test/support/emulators.ts';
@@ -66,12 +66,12 @@ try {
   const response = await handler(event, lambdaContext(undefined, name));
   process.stdout.write(`\nresponse: ${JSON.stringify(response)}\n`);
 
-  const results = new DynamoResultStore({ client: emulators.doc, tableName: 'logsleuth-local' });
+  const { reader, modelRegistry } = dynamoResultStores({ client: emulators.doc, tableName: 'logsleuth-local' });
   for (const source of sources) {
-    for (const model of await results.listModels(source)) process.stdout.write(`model ${source} ${model.modelId} (${model.records} records, ${model.templates} templates)\n`);
-    for (const run of await results.listRuns(source)) {
+    for (const model of await modelRegistry.listModels(source)) process.stdout.write(`model ${source} ${model.modelId} (${model.records} records, ${model.templates} templates)\n`);
+    for (const run of await reader.listRuns(source)) {
       process.stdout.write(`run ${run.runId} ${run.status}${run.reason ? `: ${run.reason}` : ''} ${JSON.stringify(run.counts ?? {})}\n`);
-      for (const a of await results.listAnomalies(run.runId)) process.stdout.write(`  ${a.score.toFixed(2)} ${a.type} ${a.context.contextType} ${a.source}:${a.line} ${a.template.slice(0, 60)}\n`);
+      for (const a of await reader.listAnomalies(run.runId)) process.stdout.write(`  ${a.score.toFixed(2)} ${a.type} ${a.context.contextType} ${a.source}:${a.line} ${a.template.slice(0, 60)}\n`);
     }
   }
   const { Messages = [] } = await emulators.sqs.send(new ReceiveMessageCommand({ QueueUrl: explain.url, MaxNumberOfMessages: 10, AttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }));

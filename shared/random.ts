@@ -1,6 +1,7 @@
 /**
- * A seeded pseudo-random number generator: `shared/` never touches `Math.random`, so anything random
- * (forest sampling, sketch compression) is reproducible from a seed.
+ * A seeded pseudo-random number generator: `shared/` never calls `Math.random`, so anything random
+ * (forest sampling, sketch compression) is reproducible from a seed. The forest's library, which
+ * only knows the global, is handed this generator by forest/seeded-math-random.ts.
  */
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The CLI's embedded result store: the cloud's {@link DynamoResultStore}, unchanged, talking to
- * dynalite (a DynamoDB-compatible engine on LevelDB) started in this process on 127.0.0.1, with its
- * data under `<store dir>/dynamodb` (default `.logsleuth/`). No AWS account, no server to install:
+ * The CLI's embedded result store: the cloud's DynamoDB adapters (functions/lib/dynamo/), unchanged,
+ * talking to dynalite (a DynamoDB-compatible engine on LevelDB) started in this process on 127.0.0.1,
+ * with its data under `<store dir>/dynamodb` (default `.logsleuth/`). No AWS account, no server to install:
  * the table is created on first use with the stack's schema, and `close()` stops everything so the
  * command exits at once.
  *
@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
+import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib/dynamo/result-stores.ts';
 import { createTableInput } from '../../functions/lib/table-schema.ts';
 import { UserInputError } from '../../shared/errors.ts';
 import { DirectoryObjectStore } from './dir-object-store.ts';
@@ -29,11 +29,15 @@ export const DEFAULT_STORE_DIR = '.logsleuth';
 export const TABLE_NAME = 'logsleuth-results';
 /** How long to wait for another logsleuth process to finish with the store. */
 const LOCK_WAIT_MS = 30_000;
+/** How long a new table may take to become ACTIVE, and how often to look. */
+const TABLE_WAIT_MS = 10_000;
+const TABLE_POLL_MS = 10;
 
 export interface LocalStore {
   /** The store directory, absolute. */
   dir: string;
-  results: DynamoResultStore;
+  /** One instance of each result-store port; hand each user only the ports it needs. */
+  results: DynamoResultStores;
   /** Stops the engine and releases the store; safe to call twice. */
   close(): Promise<void>;
 }
@@ -104,7 +108,7 @@ export async function openLocalStore(dir: string = DEFAULT_STORE_DIR, options: {
     await ensureTable(client);
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     // Local results are kept until the user deletes them (retentionDays 0: no expiry).
-    const results = new DynamoResultStore({ client: doc, tableName: TABLE_NAME, overflow: new DirectoryObjectStore(join(root, 'objects')), retentionDays: 0 });
+    const results = dynamoResultStores({ client: doc, tableName: TABLE_NAME, overflow: new DirectoryObjectStore(join(root, 'objects')), retentionDays: 0 });
     return { dir: root, results, close };
   } catch (error) {
     await close();
@@ -115,9 +119,18 @@ export async function openLocalStore(dir: string = DEFAULT_STORE_DIR, options: {
 async function ensureTable(client: DynamoDBClient): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
+  }
+  await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
+  // dynalite answers CreateTable while the table is still CREATING (writes to it fail as "not found")
+  // and makes it ACTIVE a moment later: on a busy machine the first write could come first.
+  for (let waited = 0; ; waited += TABLE_POLL_MS) {
+    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+    if (table?.TableStatus === 'ACTIVE') return;
+    if (waited >= TABLE_WAIT_MS) throw new Error(`the result store's table is still ${table?.TableStatus ?? 'missing'} ${TABLE_WAIT_MS} ms after it was created`);
+    await sleep(TABLE_POLL_MS);
   }
 }
 

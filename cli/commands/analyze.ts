@@ -13,15 +13,19 @@ import { trainModel } from '../../shared/pipeline/train.ts';
 import type { RunRecord } from '../../shared/ports.ts';
 import { recordDetection } from '../../shared/pipeline/stages/record.ts';
 import { assertSomethingRead, describeProblems, NothingReadError, openLocalInputs, somethingRead, type LocalInputs } from '../input.ts';
-import { loadModel, saveModel } from '../model-files.ts';
-import { ingestOptions, numberOption, sessionRegex, sourceOption, storeOptions, withInputOptions, type InputFlags } from '../options.ts';
+import { loadModelFromPath, saveModelToDirectory } from '../adapters/dir-model-store.ts';
+import { ingestOptions, numberOption, sessionRegex, sourceOption, storeOptions, withInputOptions, withWorkerOptions, type InputFlags, type WorkerFlags } from '../options.ts';
+import type { ParallelReading } from '../parallel/parallel-reading.ts';
+import type { LineSelector } from '../../shared/ingest/ingest.ts';
 import { showControls } from '../output/escape.ts';
 import { printResult, resultDocument } from '../output/result.ts';
 import { UserInputError } from '../../shared/errors.ts';
 import { contaminationNote } from '../../shared/detect/session-outliers.ts';
+import { DEFAULT_SESSION_BUDGET } from '../../shared/detect/session-tracker.ts';
+import { FileSpillStore } from '../../functions/lib/file-spill-store.ts';
 
 interface TrainFlags extends InputFlags { seed: number; contamination: number }
-interface DetectFlags extends TrainFlags { z: number; json?: boolean; out?: string; report?: string; top: number; budget: number; maxAnomalies: number; store: string | boolean; source: string }
+interface DetectFlags extends TrainFlags, WorkerFlags { z: number; json?: boolean; out?: string; report?: string; top: number; budget: number; sessionBudget: number; maxAnomalies: number; store: string | boolean; source: string }
 
 const withTrainOptions = (command: Command) =>
   withInputOptions(command)
@@ -29,9 +33,10 @@ const withTrainOptions = (command: Command) =>
     .addOption(numberOption('--contamination <share>', 'expected share of outliers in the baseline', 0.05, 0.001, 0.5));
 
 const withDetectOptions = (command: Command) =>
-  withTrainOptions(command)
+  withWorkerOptions(withTrainOptions(command))
     .addOption(numberOption('--z <score>', 'robust z-score (log space) for a duration spike', 5, 1, 100))
     .addOption(numberOption('--max-anomalies <n>', 'most anomalies reported', 100, 1, 10_000))
+    .addOption(numberOption('--session-budget <n>', 'sessions counted in memory at once; the rest wait in a temporary file (same results)', DEFAULT_SESSION_BUDGET, 2, 100_000_000))
     .addOption(numberOption('--top <n>', 'anomalies shown in detail', 3, 0, 100))
     .addOption(numberOption('--budget <n>', 'findings listed (similar ones folded into "N more"); --json keeps all', 10, 1, 10_000))
     .option('--json', 'print the result as one JSON object')
@@ -45,11 +50,13 @@ export function trainCommand(): Command {
   return withTrainOptions(new Command('train'))
     .description('learn what normal looks like from baseline logs and save the model')
     .argument('<paths...>', 'baseline log files, archives or directories')
-    .requiredOption('--out <model-dir>', 'directory to write model.json to')
-    .action(async (paths: string[], flags: TrainFlags & { out: string }, command: Command) => {
+    .requiredOption('--out <model-dir>', 'model directory to write to (the bucket\'s layout: models/<source>/<model id>/model.json and models/<source>/current)')
+    .addOption(sourceOption('the source the model is for, in the model directory').default('local'))
+    .action(async (paths: string[], flags: TrainFlags & { out: string; source: string }, command: Command) => {
       const started = Date.now();
       const { model, inputs } = await train(paths, flags, explicitContamination(command));
-      const path = await saveModel(flags.out, model);
+      const trainedFrom = inputs.inputs.map((i) => ({ key: i.name, etag: stableId('e', `${i.name}:${i.size ?? ''}`) }));
+      const path = await saveModelToDirectory(flags.out, flags.source, model, { trainedAt: started, trainedFrom });
       process.stdout.write(`trained model ${model.id} on ${inputs.report.summary()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
         `${model.vocabulary.length} templates, ${model.training.sessions} sessions; template forest ${model.templateForest ? 'on' : 'off (too little data)'}, session forest ${model.sessionForest ? 'on' : 'off (too few sessions)'}\nsaved to ${path}\n`);
       const note = contaminationNote(model.sessionGate);
@@ -61,11 +68,11 @@ export function detectCommand(): Command {
   return withDetectAndStoreOptions(new Command('detect'))
     .description('find anomalies in logs against a trained model')
     .argument('<paths...>', 'log files, archives or directories')
-    .requiredOption('--model <model-dir>', 'directory with model.json (from `logsleuth train`)')
+    .requiredOption('--model <model-dir>', 'model directory (from `logsleuth train --out`; the current model of --source, or of its only source), or a model.json')
     .action(async (paths: string[], flags: DetectFlags & { model: string }) => {
       await assertStoreFree(flags);
-      const model = await loadModel(flags.model);
-      await detectAndReport(paths, model, flags, `model ${model.id} from ${flags.model}`);
+      const { model, source } = await loadModelFromPath(flags.model, flags.source);
+      await detectAndReport(paths, model, flags, `model ${model.id} from ${flags.model}${source !== undefined && source !== flags.source ? ` (source ${source})` : ''}`);
     });
 }
 
@@ -125,7 +132,8 @@ function assertBaselineHasRecords(paths: string[], report: LocalInputs['report']
 async function detectAndReport(paths: string[], model: Model, flags: DetectFlags, modelNote: string): Promise<void> {
   const started = Date.now();
   const regex = sessionRegex(flags);
-  const local = await openLocalInputs(paths, ingestOptions(flags), 'detecting');
+  const parallel = await startWorkers(flags);
+  const local = await openLocalInputs(paths, parallel ? parallel.ingestOptions(ingestOptions(flags)) : ingestOptions(flags), 'detecting');
   // Said with the run's other notes (stderr, and `notes` in --json).
   const gateNote = contaminationNote(model.sessionGate);
   if (gateNote) local.report.note(gateNote);
@@ -133,9 +141,13 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   // so re-running the same thing gives the same ids (and stores nothing twice).
   const runId = stableId('r', model.id, flags.z, flags.maxAnomalies, regex?.source, JSON.stringify(ingestOptions(flags)),
     ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`));
-  const detection: DetectionResult = await detectAnomalies(model, (select) => local.records(select), {
-    runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }),
-  });
+  // Session counters past --session-budget go to a temporary directory, removed when detection ends.
+  const spill = new FileSpillStore(undefined, { removeOnExit: true });
+  const detectOptions = { runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }), spill, sessionBudget: flags.sessionBudget };
+  const openRecords = (select?: LineSelector) => local.records(select);
+  const detection: DetectionResult = await (parallel
+    ? parallel.detect(model, openRecords, detectOptions).finally(() => stopWorkers(parallel))
+    : detectAnomalies(model, openRecords, detectOptions)).finally(() => spill.dispose());
   const anomalies = await explainLocally(detection.anomalies, flags as DetectFlags & ExplainerFlags, (line) => process.stderr.write(`${line}\n`));
   const explained: DetectionResult = { ...detection, anomalies };
   const seconds = (Date.now() - started) / 1000;
@@ -186,6 +198,31 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
 }
 
 /**
+ * `--workers`: threads that read JSON-lines input in detection's first pass, or none (one asked
+ * for, or a CLI bundle built without the worker). `--debug` says which.
+ */
+async function startWorkers(flags: DetectFlags): Promise<ParallelReading | undefined> {
+  if (flags.workers <= 1) return undefined;
+  const { ParallelReading } = await import('../parallel/parallel-reading.ts');
+  const started = ParallelReading.start(flags.workers, ingestOptions(flags), flags.chunkSize);
+  if ('reason' in started) {
+    debugLine(`detection reads its input on the main thread: ${started.reason}`);
+    return undefined;
+  }
+  return started;
+}
+
+async function stopWorkers(parallel: ParallelReading): Promise<void> {
+  debugLine(`detection: ${parallel.describe()}`);
+  await parallel.close();
+}
+
+/** A line for `--debug` (a global option, read as cli/main.ts reads it). */
+function debugLine(line: string): void {
+  if (process.argv.includes('--debug')) process.stderr.write(`debug: ${line}\n`);
+}
+
+/**
  * Fails at once, before any work, when the result store is held by another process (a running
  * `logsleuth serve` holds it for as long as it runs): else the analysis would run, then wait, then fail.
  */
@@ -219,7 +256,7 @@ async function storeRun(dir: string | undefined, source: string, paths: string[]
         size: local.inputs.reduce((sum, i) => sum + (i.size ?? 0), 0),
       },
     };
-    const { run } = await store.results.startRun(start);
+    const { run } = await store.results.runs.startRun(start);
     // RUNNING: new, or left by an interrupted command; its writes are repeated and then it is DONE.
     if (run.status !== 'RUNNING') return { dir: store.dir, runId: run.runId, created: false };
     await recordDetection(store.results, run, detection, { finishedAt: Date.now(), report: local.report });

@@ -1,13 +1,12 @@
 /**
  * `runs` and `show`: what `analyze` and `detect` kept in the embedded result store, read back through
- * the same result-store adapter the cloud uses.
+ * the {@link ResultReader} port only, on the same adapter the cloud uses.
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Anomaly, AnomalyType } from '../../shared/detect/types.ts';
 import { UserInputError } from '../../shared/errors.ts';
-import type { RunRecord } from '../../shared/ports.ts';
-import type { LocalStore } from '../adapters/local-store.ts';
+import type { ResultReader, RunRecord } from '../../shared/ports.ts';
 import { numberOption, sourceOption, storeOptions } from '../options.ts';
 import { showControls } from '../output/escape.ts';
 import { anomalyLines } from '../output/result.ts';
@@ -25,9 +24,9 @@ export function runsCommand(): Command {
     .addOption(numberOption('--limit <n>', 'most runs listed', 20, 1, 10_000))
     .option('--json', 'print the runs as a JSON array')
     .action(async (flags: StoreFlags & { source?: string; limit: number }) => {
-      const runs = await withStore(flags.store, async (store) => {
-        const sources = flags.source !== undefined ? [flags.source] : await store.results.listSources();
-        const lists = await Promise.all(sources.map((source) => store.results.listRuns(source, { limit: flags.limit })));
+      const runs = await withReader(flags.store, async (reader) => {
+        const sources = flags.source !== undefined ? [flags.source] : await reader.listSources();
+        const lists = await Promise.all(sources.map((source) => reader.listRuns(source, { limit: flags.limit })));
         return lists.flat().sort((a, b) => b.startedAt - a.startedAt || a.runId.localeCompare(b.runId)).slice(0, flags.limit);
       }) ?? [];
       if (flags.json) {
@@ -52,13 +51,13 @@ export function showCommand(): Command {
     .addOption(numberOption('--top <n>', 'anomalies shown in detail (default: all)', Infinity, 0, Infinity))
     .option('--json', 'print the run and its anomalies as one JSON object')
     .action(async (runId: string, flags: StoreFlags & { top: number }) => {
-      const found = await withStore(flags.store, async (store) => {
-        const run = await store.results.getRun(runId);
-        if (!run) return { run: undefined, anomalies: [], hasRuns: (await store.results.listSources()).length > 0 };
+      const found = await withReader(flags.store, async (reader) => {
+        const run = await reader.getRun(runId);
+        if (!run) return { run: undefined, anomalies: [], hasRuns: (await reader.listSources()).length > 0 };
         // Listed without the records of their sessions; each read in full (context and explanation).
-        const listed = await store.results.listAnomalies(runId);
+        const listed = await reader.listAnomalies(runId);
         const anomalies: Anomaly[] = [];
-        for (const a of listed) anomalies.push((await store.results.getAnomaly(runId, a.id)) ?? a);
+        for (const a of listed) anomalies.push((await reader.getAnomaly(runId, a.id)) ?? a);
         return { run, anomalies, hasRuns: true };
       });
       if (!found?.hasRuns) throw new UserInputError(`no run ${runId}: ${NO_RUNS}`);
@@ -74,15 +73,15 @@ export function showCommand(): Command {
 }
 
 /**
- * Runs `read` against the store, or returns undefined when there is no store yet (it is not
+ * Runs `read` against the store's reader, or returns undefined when there is no store yet (it is not
  * created just to be read).
  */
-async function withStore<T>(dir: string | undefined, read: (store: LocalStore) => Promise<T>): Promise<T | undefined> {
+async function withReader<T>(dir: string | undefined, read: (reader: ResultReader) => Promise<T>): Promise<T | undefined> {
   const { openLocalStore, storeExists } = await import('../adapters/local-store.ts');
   if (!storeExists(storeDir(dir))) return undefined;
   const store = await openLocalStore(storeDir(dir));
   try {
-    return await read(store);
+    return await read(store.results.reader);
   } finally {
     await store.close();
   }

@@ -25,11 +25,12 @@ export interface LocalServer {
 export async function startLocalServer(options: { dir?: string; host?: string; port?: number; create?: boolean } = {}): Promise<LocalServer> {
   const { openLocalStore } = await import('../adapters/local-store.ts');
   const store = await openLocalStore(options.dir, { create: options.create ?? true });
+  const { reader, modelRegistry, digests } = store.results;
   const app = createApi({
-    results: store.results,
+    reader, models: modelRegistry, digests,
     // Cursors only need to hold while this process runs.
     cursorSecret: randomBytes(32).toString('hex'),
-    sources: () => store.results.listSources(),
+    sources: () => reader.listSources(),
     pages: { '/': renderDashboard() },
     onError: (error, path) => process.stderr.write(`logsleuth serve: ${path}: ${(error as Error).stack ?? String(error)}\n`),
   });

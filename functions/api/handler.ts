@@ -5,18 +5,19 @@
 import { handle } from 'hono/aws-lambda';
 import { createApi } from '../../shared/api/app.ts';
 import { MODELS_PREFIX } from '../../shared/pipeline/stages/layout.ts';
-import { documentClient, s3Client } from '../lib/clients.ts';
+import { resultStores, s3Client } from '../lib/clients.ts';
 import { apiConfigSchema, loadConfig } from '../lib/config.ts';
-import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
 import { logger } from '../lib/powertools.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 
 const config = loadConfig(apiConfigSchema);
 const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
-const results = new DynamoResultStore({ client: documentClient(config), tableName: config.TABLE_NAME, overflow: objects, retentionDays: config.RETENTION_DAYS });
+const results = resultStores(config, objects);
 
 const app = createApi({
-  results,
+  reader: results.reader,
+  models: results.modelRegistry,
+  digests: results.digests,
   cursorSecret: config.CURSOR_SECRET,
   // A source is one with a model (`models/<source>/current`): a listing of that prefix, not a table scan.
   sources: async () => [...new Set((await objects.list(MODELS_PREFIX))

@@ -7,9 +7,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
 import { runDetection, type DetectionPorts } from '../../shared/pipeline/stages/detection.ts';
-import { documentClient, s3Client, sqsClient } from '../lib/clients.ts';
+import { resultStores, s3Client, sqsClient } from '../lib/clients.ts';
 import { detectConfigSchema, loadConfig } from '../lib/config.ts';
-import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
+import { FileSpillStore } from '../lib/file-spill-store.ts';
 import { logger } from '../lib/powertools.ts';
 import { jobsFromBody } from '../lib/s3-events.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
@@ -18,11 +18,13 @@ import { SqsQueue } from '../lib/sqs-queue.ts';
 const config = loadConfig(detectConfigSchema);
 const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
 const sqs = sqsClient(config);
+const results = resultStores(config, objects);
 /** Module scope: the model cache (by version) survives across warm invocations. */
 const ports: DetectionPorts = {
   objects,
   models: new ModelStore(objects),
-  results: new DynamoResultStore({ client: documentClient(config), tableName: config.TABLE_NAME, overflow: objects, retentionDays: config.RETENTION_DAYS }),
+  runs: results.runs,
+  findings: results.findings,
   explainQueue: new SqsQueue(sqs, config.EXPLAIN_QUEUE_URL),
   followUps: new SqsQueue(sqs, config.DETECT_QUEUE_URL),
 };
@@ -34,9 +36,12 @@ async function detectRecord(record: SQSRecord, context: Context): Promise<void> 
       logger.warn('event for another bucket ignored', { bucket: job.bucket, key: job.key });
       continue;
     }
+    // Session counters past the budget go to /tmp, in a directory that goes with the job.
+    const spill = new FileSpillStore();
     const outcome = await runDetection(ports, job.kind === 'object' ? { kind: 'object', key: job.key } : job, {
-      now: Date.now(), remainingMs: () => context.getRemainingTimeInMillis(), reserveMs: config.DEADLINE_RESERVE_MS,
-    });
+      now: Date.now(), remainingMs: () => context.getRemainingTimeInMillis(), reserveMs: config.DEADLINE_RESERVE_MS, maxContinuations: config.MAX_CONTINUATIONS,
+      detect: { spill },
+    }).finally(() => spill.dispose());
     const log = outcome.status === 'FAILED' ? logger.error.bind(logger) : logger.info.bind(logger);
     log('detection', { key: job.key, messageId: record.messageId, ...outcome });
   }

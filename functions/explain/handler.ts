@@ -13,24 +13,23 @@ import { ModelUnavailableError } from '../../shared/explain/errors.ts';
 import type { ExplainMessage } from '../../shared/ports.ts';
 import { runExplanation, type ExplanationPorts } from '../../shared/pipeline/stages/explanation.ts';
 import { BedrockModel, bedrockClient } from '../lib/bedrock-model.ts';
-import { documentClient, s3Client } from '../lib/clients.ts';
+import { resultStores, s3Client } from '../lib/clients.ts';
 import { explainConfigSchema, loadConfig } from '../lib/config.ts';
-import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
 import { countExplanation, metrics } from '../lib/metrics.ts';
 import { logger } from '../lib/powertools.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
 
 const config = loadConfig(explainConfigSchema);
-const results = new DynamoResultStore({
-  client: documentClient(config), tableName: config.TABLE_NAME, retentionDays: config.RETENTION_DAYS,
-  // Oversized sessions and contexts live in the bucket; the explainer only reads them.
-  overflow: new S3ObjectStore(s3Client(config), config.BUCKET_NAME),
-});
+// Oversized sessions and contexts live in the bucket; the explainer only reads them.
+const results = resultStores(config, new S3ObjectStore(s3Client(config), config.BUCKET_NAME));
 const model = new BedrockModel(
   bedrockClient({ endpoint: config.AWS_ENDPOINT_URL_BEDROCK_RUNTIME, maxAttempts: config.BEDROCK_MAX_ATTEMPTS, timeoutMs: config.BEDROCK_TIMEOUT_MS }),
   config.BEDROCK_MODEL_ID, config.EXPLAIN_MAX_OUTPUT_TOKENS,
 );
-const ports: ExplanationPorts = { results, cache: results, explainer: llmExplainer(model, { maxInputTokens: config.EXPLAIN_MAX_INPUT_TOKENS }) };
+const ports: ExplanationPorts = {
+  reader: results.reader, findings: results.findings, cache: results.explanationCache,
+  explainer: llmExplainer(model, { maxInputTokens: config.EXPLAIN_MAX_INPUT_TOKENS }),
+};
 const processor = new BatchProcessor(EventType.SQS);
 /** Set when Bedrock stayed unavailable for a record: the rest of the batch goes back without calling it again. */
 let unavailable = false;

@@ -24,6 +24,12 @@ export const detectConfigSchema = baseConfigSchema.extend({
   DETECT_QUEUE_URL: z.string().url(),
   /** Stop and checkpoint when fewer ms than this remain. */
   DEADLINE_RESERVE_MS: z.coerce.number().int().min(0).default(20_000),
+  /**
+   * Follow-ups one run may take before it ends FAILED ("needs more than N continuations"). Plain
+   * objects continue with ranged reads (each invocation reads its own share); gzip and archives are
+   * read again from the start each time, so for them the cap also bounds the re-reading.
+   */
+  MAX_CONTINUATIONS: z.coerce.number().int().min(0).default(50),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

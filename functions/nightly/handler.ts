@@ -7,9 +7,8 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
 import { runNightly, type NightlyPorts } from '../../shared/pipeline/stages/nightly.ts';
-import { documentClient, s3Client, sqsClient } from '../lib/clients.ts';
+import { resultStores, s3Client, sqsClient } from '../lib/clients.ts';
 import { loadConfig, nightlyConfigSchema } from '../lib/config.ts';
-import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
 import { logger } from '../lib/powertools.ts';
 import { encodeS3Key } from '../lib/s3-events.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
@@ -18,10 +17,13 @@ import { SqsQueue } from '../lib/sqs-queue.ts';
 const config = loadConfig(nightlyConfigSchema);
 const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
 const detectQueue = new SqsQueue(sqsClient(config), config.DETECT_QUEUE_URL);
+const results = resultStores(config, objects);
 const ports: NightlyPorts = {
   objects,
   models: new ModelStore(objects),
-  results: new DynamoResultStore({ client: documentClient(config), tableName: config.TABLE_NAME, overflow: objects, retentionDays: config.RETENTION_DAYS }),
+  reader: results.reader,
+  digests: results.digests,
+  modelRegistry: results.modelRegistry,
   // A missed upload is re-sent as the S3 notification it should have been: the detect handler needs nothing new.
   missed: {
     send: (messages) => detectQueue.send(messages.map(({ key }) => ({

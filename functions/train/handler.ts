@@ -8,9 +8,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LogsleuthError } from '../../shared/errors.ts';
 import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
 import { runTraining, type TrainingPorts } from '../../shared/pipeline/stages/training.ts';
-import { documentClient, s3Client } from '../lib/clients.ts';
+import { resultStores, s3Client } from '../lib/clients.ts';
 import { loadConfig, trainConfigSchema } from '../lib/config.ts';
-import { DynamoResultStore } from '../lib/dynamo-result-store.ts';
 import { logger } from '../lib/powertools.ts';
 import { jobsFromBody } from '../lib/s3-events.ts';
 import { S3ObjectStore } from '../lib/s3-object-store.ts';
@@ -20,7 +19,7 @@ const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
 const ports: TrainingPorts = {
   objects,
   models: new ModelStore(objects),
-  results: new DynamoResultStore({ client: documentClient(config), tableName: config.TABLE_NAME, overflow: objects, retentionDays: config.RETENTION_DAYS }),
+  modelRegistry: resultStores(config, objects).modelRegistry,
 };
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -8,6 +8,8 @@ import { detectAnomalies } from '../../shared/pipeline/detect.ts';
 import { trainModel } from '../../shared/pipeline/train.ts';
 import { TemplateMiner } from '../../shared/templates/index.ts';
 import { generateLogLines } from './microservice-logs.ts';
+import { runWorkersPhase, WORKERS_PHASE } from './bench-workers.ts';
+import { runSpillPhase, SPILL_PHASE } from './bench-memory.ts';
 
 export const PHASES = ['ceiling', 'ingest', 'mine', 'detect'] as const;
 
@@ -15,6 +17,8 @@ export interface PhaseResult { phase: string; bytes: number; lines: number; seco
 
 /** Runs one phase over `file` and measures it. */
 export async function runPhase(phase: string, file: string): Promise<PhaseResult> {
+  if (phase === WORKERS_PHASE) return runWorkersPhase(file);
+  if (phase === SPILL_PHASE) return runSpillPhase(file);
   const bytes = statSync(file).size;
   const start = performance.now();
   let lines: number;

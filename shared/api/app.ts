@@ -1,5 +1,6 @@
 /**
- * The results API: one Hono app over the {@link ResultStore} port, used as it is by the API Lambda
+ * The results API: one Hono app over the read-only result ports ({@link ResultReader},
+ * {@link ModelCatalog}, {@link DigestReader}: nothing it holds can write), used as it is by the API Lambda
  * (`functions/api/handler.ts`, behind API Gateway with IAM auth) and by `logsleuth serve` (the
  * embedded store on 127.0.0.1), so both answer the same routes the same way.
  *
@@ -19,11 +20,14 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Anomaly } from '../detect/types.ts';
 import { LogsleuthError } from '../errors.ts';
-import { InvalidPageToken, type ResultStore } from '../ports.ts';
+import { InvalidPageToken, type DigestReader, type ModelCatalog, type ResultReader } from '../ports.ts';
 import { CursorCodec, InvalidCursor } from './cursor.ts';
 
 export interface ApiDependencies {
-  results: ResultStore;
+  /** Runs, anomalies and sessions. */
+  reader: ResultReader;
+  models: ModelCatalog;
+  digests: DigestReader;
   /** Key of the cursors' HMAC (see cursor.ts). */
   cursorSecret: string;
   /** The sources `GET /sources` lists. */
@@ -82,7 +86,7 @@ export function createApi(deps: ApiDependencies): Hono {
     const source = param(c, 'source', userText(256));
     const q = query(c, runsQuery);
     const fingerprint = JSON.stringify(['runs', source, q.from ?? null, q.to ?? null]);
-    const page = await deps.results.pageRuns(source, {
+    const page = await deps.reader.pageRuns(source, {
       limit: q.limit, ...(q.cursor && { after: cursors.decode(fingerprint, q.cursor) }),
       ...(q.from !== undefined && { from: q.from }), ...(q.to !== undefined && { to: q.to }),
     });
@@ -92,22 +96,22 @@ export function createApi(deps: ApiDependencies): Hono {
   app.get('/sources/:source/models', async (c) => {
     const source = param(c, 'source', userText(256));
     query(c, noQuery);
-    return c.json({ items: await deps.results.listModels(source) });
+    return c.json({ items: await deps.models.listModels(source) });
   });
 
   app.get('/runs/:runId', async (c) => {
     const id = param(c, 'runId', runId);
     query(c, noQuery);
-    return c.json(found(await deps.results.getRun(id), `run ${id}`));
+    return c.json(found(await deps.reader.getRun(id), `run ${id}`));
   });
 
   app.get('/runs/:runId/anomalies', async (c) => {
     const id = param(c, 'runId', runId);
     const q = query(c, anomaliesQuery);
     // An unknown run is a 404, not an empty list: a typo should not look like a quiet run.
-    found(await deps.results.getRun(id), `run ${id}`);
+    found(await deps.reader.getRun(id), `run ${id}`);
     const fingerprint = JSON.stringify(['anomalies', id, q.type ?? null, q.minScore ?? null]);
-    const page = await deps.results.pageAnomalies(id, {
+    const page = await deps.reader.pageAnomalies(id, {
       limit: q.limit, ...(q.cursor && { after: cursors.decode(fingerprint, q.cursor) }),
       ...(q.type && { type: q.type }), ...(q.minScore !== undefined && { minScore: q.minScore }),
     });
@@ -118,9 +122,9 @@ export function createApi(deps: ApiDependencies): Hono {
     const id = param(c, 'runId', runId);
     const aid = param(c, 'anomalyId', anomalyId);
     query(c, noQuery);
-    const anomaly = found(await deps.results.getAnomaly(id, aid), `anomaly ${aid} in run ${id}`);
+    const anomaly = found(await deps.reader.getAnomaly(id, aid), `anomaly ${aid} in run ${id}`);
     const sessionId = anomaly.context.sessionId ?? anomaly.sessionId;
-    const session = sessionId !== undefined ? await deps.results.getSession(id, sessionId) : undefined;
+    const session = sessionId !== undefined ? await deps.reader.getSession(id, sessionId) : undefined;
     return c.json({
       anomaly,
       session: session ? { sessionId: session.sessionId, totalLogsInSession: session.totalLogsInSession, truncated: session.truncated, metrics: session.metrics, anomalyIds: session.anomalyIds } : null,
@@ -131,13 +135,13 @@ export function createApi(deps: ApiDependencies): Hono {
     const id = param(c, 'runId', runId);
     const sid = param(c, 'sessionId', userText(512));
     query(c, noQuery);
-    return c.json(found(await deps.results.getSession(id, sid), `session ${sid} in run ${id}`));
+    return c.json(found(await deps.reader.getSession(id, sid), `session ${sid} in run ${id}`));
   });
 
   app.get('/digests/:day', async (c) => {
     const d = param(c, 'day', day);
     const q = query(c, digestQuery);
-    const items = q.source !== undefined ? [await deps.results.getDigest(d, q.source)].filter((x) => x !== undefined) : await deps.results.listDigests(d);
+    const items = q.source !== undefined ? [await deps.digests.getDigest(d, q.source)].filter((x) => x !== undefined) : await deps.digests.listDigests(d);
     if (items.length === 0) throw new ApiError(404, `no digest for ${d}${q.source !== undefined ? ` and source ${q.source}` : ''}: no run started that day (UTC)`);
     return c.json({ day: d, items });
   });

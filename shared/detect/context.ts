@@ -6,11 +6,10 @@
  */
 import type { LineSelector } from '../ingest/ingest.ts';
 import type { Level, LogRecord } from '../ingest/record.ts';
-import { sessionKey } from './session-tracker.ts';
-import type { ContextLog } from './types.ts';
+import { sessionKey } from './session-key.ts';
+import type { ContextLog, RecordRef } from './types.ts';
 
-/** Points at one record. */
-export interface RecordRef { source: string; line: number }
+export type { RecordRef } from './types.ts';
 
 /** A session to collect, by its key (see sessionKey), with its id and its true size from the first pass. */
 export interface PlannedSession { total: number; id: string }

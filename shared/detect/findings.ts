@@ -222,6 +222,20 @@ const SYSTEMIC_SHARE = 0.2;
 const SYSTEMIC_MIN = 20;
 
 /**
+ * A key two count vectors share exactly when they are equal: the non-zero entries with their
+ * positions. Sessions touch a few templates of many, so it is far shorter than the whole vector
+ * joined (this runs once per session).
+ */
+function mixKey(vector: readonly number[]): string {
+  let key = '';
+  for (let i = 0; i < vector.length; i++) {
+    const count = vector[i]!;
+    if (count !== 0) key += `${i}:${count},`;
+  }
+  return key;
+}
+
+/**
  * SESSION_OUTLIER: the session forest finds the session's template mix isolated, and the mix is
  * neither common in the baseline nor one template away from a common mix. When a large share of
  * all sessions is flagged, the sessions did not each go wrong: their shape changed, and that is
@@ -240,7 +254,7 @@ export function sessionOutliers(model: Model, sessions: SessionTracker, columnOf
   const sessionsWithMix = new Map<Candidate, number>();
   for (let index = 0; index < sessions.size; index++) {
     const vector = sessions.vector(index, width, (cluster) => columnOfCluster[cluster] ?? -1);
-    const mix = vector.join(',');
+    const mix = mixKey(vector);
     let verdict = verdicts.get(mix);
     if (verdict === undefined) {
       verdict = judge.judge(vector, templateOfColumn, width);

@@ -8,6 +8,9 @@ export type AnomalyType =
   | 'ERROR_BURST'        // a template logging WARN+ far more often than in its baseline
   | 'SESSION_OUTLIER';   // a session whose mix of templates is unlike baseline sessions (Isolation Forest)
 
+/** Points at one record. */
+export interface RecordRef { source: string; line: number }
+
 /** One record as shown in an anomaly's context. */
 export interface ContextLog {
   source: string;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createRandom } from '../random.ts';
 import { averagePathLength } from './average-path-length.ts';
 import { ForestInputError, ForestModelFormatError } from './errors.ts';
+import { withSeededMathRandom } from './seeded-math-random.ts';
 
 /** Options of {@link trainForest}. */
 export interface ForestOptions {
@@ -193,13 +194,11 @@ export class ForestModel {
  *
  * Built on ml-isolation-forest's tree code, with that package's 0.1.0 defects worked around:
  * each tree gets its own ψ-row sample and a height limit of ceil(log2 ψ) (the package trains every
- * tree on all rows, one level deeper); its `Math.random` calls are fed a seeded PRNG and the global
- * is restored afterwards; only the tree structure is kept (the package keeps the rows in every leaf);
- * every call starts from fresh trees; scores use the paper's normaliser; NaN/±Infinity are rejected
- * and constant columns dropped; a threshold is derived from `contamination`.
- *
- * Synchronous on purpose: `Math.random` is replaced for the duration of the call, and no other code
- * can run in between.
+ * tree on all rows, one level deeper); its `Math.random` calls are fed a seeded PRNG, the global
+ * being swapped only around each tree's synchronous build (see seeded-math-random.ts); only the
+ * tree structure is kept (the package keeps the rows in every leaf); every call starts from fresh
+ * trees; scores use the paper's normaliser; NaN/±Infinity are rejected and constant columns dropped;
+ * a threshold is derived from `contamination`.
  *
  * @throws ForestInputError for fewer than 2 rows, rows of different widths, NaN/±Infinity values
  *   (naming the row and column), or invalid options.
@@ -220,36 +219,31 @@ export function trainForest(rows: readonly (readonly number[])[], options: Fores
   const order = Int32Array.from({ length: rows.length }, (_, i) => i);
   const flat = { roots: [] as number[], column: [] as number[], value: [] as number[], right: [] as number[] };
 
-  const originalRandom = Math.random;
-  // The library draws split columns and values from Math.random; feed it the seeded stream.
-  Math.random = random;
-  try {
-    for (let t = 0; t < trees; t++) {
-      // Partial Fisher–Yates: the first psi entries of `order` become a uniform sample without replacement.
-      for (let i = 0; i < psi; i++) {
-        const j = i + Math.floor(random() * (rows.length - i));
-        const swap = order[i];
-        order[i] = order[j];
-        order[j] = swap;
-      }
-      const sample: number[][] = [];
-      for (let i = 0; i < psi; i++) {
-        const row = rows[order[i]];
-        sample.push(used.map((c) => row[c]));
-      }
-      flat.roots.push(flat.column.length);
-      if (used.length === 0) {
-        // Nothing to split on: every row is alike, one leaf holds the whole sample.
-        pushLeaf(flat, psi);
-      } else {
-        // A fresh one-tree library forest per sample, so no trees or rows carry over between calls.
-        const library = new IsolationForest({ nEstimators: 1 });
-        library.train(sample);
-        flatten(library.forest[0], 0, heightLimit, used, flat);
-      }
+  for (let t = 0; t < trees; t++) {
+    // Partial Fisher–Yates: the first psi entries of `order` become a uniform sample without replacement.
+    for (let i = 0; i < psi; i++) {
+      const j = i + Math.floor(random() * (rows.length - i));
+      const swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
     }
-  } finally {
-    Math.random = originalRandom;
+    const sample: number[][] = [];
+    for (let i = 0; i < psi; i++) {
+      const row = rows[order[i]];
+      sample.push(used.map((c) => row[c]));
+    }
+    flat.roots.push(flat.column.length);
+    if (used.length === 0) {
+      // Nothing to split on: every row is alike, one leaf holds the whole sample.
+      pushLeaf(flat, psi);
+    } else {
+      // A fresh one-tree library forest per sample, so no trees or rows carry over between calls.
+      const library = new IsolationForest({ nEstimators: 1 });
+      // The library draws split columns and values from Math.random: feed it the same seeded stream
+      // the sampling above draws from, for this one synchronous call only.
+      withSeededMathRandom(random, () => library.train(sample));
+      flatten(library.forest[0], 0, heightLimit, used, flat);
+    }
   }
 
   const draft = new ForestModel({

@@ -51,10 +51,58 @@ export interface IngestOptions {
    * element's JSON text and the line its 1-based index.
    */
   select?: LineSelector;
+  /**
+   * Reads JSON-lines files (those read with the field aliases, no preset) elsewhere, e.g. split over
+   * worker threads. Not used with `select` or `startAt`. See {@link JsonLinesReader}.
+   */
+  jsonLines?: JsonLinesReader;
+  /**
+   * Continues one plain input from the middle (a detection resumed after a Lambda deadline): the
+   * input's stream starts at the first byte of line `line + 1` (a ranged read), at the first line of
+   * an event; it is read as `format` without sniffing (the format the read from the start noted in
+   * the report, one that {@link canStartMidFile}), and its lines are numbered on from `line`.
+   * For a single input only.
+   */
+  startAt?: StartPoint;
 }
 
 /** See {@link IngestOptions.select}. */
 export type LineSelector = (source: string, line: number, text: string) => boolean;
+
+/**
+ * Reads one JSON-lines file and must give exactly what `LineSplitter` + `JsonLinesSink` give here:
+ * the records in order (its batches are passed on as they are, so they may carry side data), the
+ * problems added to `report` in the same order, and the splitter's line counts as its return value.
+ */
+export type JsonLinesReader = (source: string, reader: ByteReader, report: IngestReport) => AsyncGenerator<LogRecord[], LineCounts>;
+
+/** A file's line counts, as `LineSplitter` keeps them. */
+export interface LineCounts { lineNo: number; nonBlankLines: number; tooLongLines: number }
+
+/** See {@link IngestOptions.startAt}. */
+export interface StartPoint {
+  /** Lines before the stream's first byte. */
+  line: number;
+  /** A format name as `IngestReport.formats` has it. */
+  format: string;
+}
+
+/**
+ * Formats a read can start in the middle of, at an event's first line: one record per line (JSON
+ * lines, text; multi-line events fold forward only), parsed without state carried from one event to
+ * the next. Not: JSON arrays and documents (not line-framed), `#Fields`/header lines (cloudfront,
+ * vpc-flow), partial lines joined across records (docker-json, cri), syslog's year rollover, lambda's
+ * request tracking, cloudwatch-export.
+ */
+const MID_FILE_FORMATS: ReadonlySet<string> = new Set([
+  'json-lines', 'plain text', 'format', 'lambda-json',
+  'alb', 'elb-classic', 's3-access', 'access-log', 'log4j', 'kafka', 'spring-boot', 'python-logging', 'logfmt',
+]);
+
+/** True when a read of a plain file in `format` (a name from `IngestReport.formats`) can start mid-file. */
+export function canStartMidFile(format: string): boolean {
+  return MID_FILE_FORMATS.has(format);
+}
 
 const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 const DEFAULT_BATCH_SIZE = 1000;
@@ -100,9 +148,16 @@ class IngestRun {
   readonly preset?: Preset;
   readonly eventStart?: RegExp;
   readonly select?: LineSelector;
+  readonly jsonLines?: JsonLinesReader;
+  readonly startAt?: StartPoint;
 
   constructor(options: IngestOptions, readonly report: IngestReport) {
     if (options.select) this.select = options.select;
+    if (options.jsonLines && !options.select && !options.startAt) this.jsonLines = options.jsonLines;
+    if (options.startAt) {
+      if (!canStartMidFile(options.startAt.format)) throw new Error(`ingest cannot start in the middle of a ${options.startAt.format} file`);
+      this.startAt = options.startAt;
+    }
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
     this.maxLineBytes = Math.max(1, Math.floor(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES));
     this.mapper = new JsonRecordMapper(resolveFieldMapping(options.fields, options.sessionFields));
@@ -163,7 +218,8 @@ class IngestRun {
       });
     });
     try {
-      yield* this.stream(input.name, reader, 0, input.modified);
+      if (this.startAt) yield* this.resumed(input.name, reader, this.startAt, input.modified);
+      else yield* this.stream(input.name, reader, 0, input.modified);
     } finally {
       await reader.close();
       this.report.bytes += reader.received;
@@ -216,6 +272,29 @@ class IngestRun {
     }
   }
 
+  /** The rest of a plain file from an event's first line on, read as its start was (see `IngestOptions.startAt`). */
+  private async *resumed(source: string, reader: ByteReader, start: StartPoint, modified?: number): AsyncGenerator<LogRecord[]> {
+    const context: ParseContext = { mapper: this.mapper, ...(modified !== undefined && { referenceTime: modified }) };
+    if (start.format === 'json-lines') {
+      this.report.noteFormat(source, 'json-lines');
+      yield* this.lines(source, reader, new JsonLinesSink(this, source, this.mapper));
+      return;
+    }
+    if (start.format === 'plain text') {
+      yield* this.text(source, reader, 'plain text', PLAIN_TEXT, folding('stack', this.eventStart));
+      return;
+    }
+    if (start.format === 'format') {
+      const mapper = this.headerMapper;
+      if (!mapper) throw new Error('ingest cannot continue a file read with a header format: no format was given');
+      yield* this.text(source, reader, 'format', headerParser(mapper), folding('header', this.eventStart), `the format "${mapper.format.source}"`, true);
+      return;
+    }
+    const preset = presetByName(start.format);
+    if (preset?.framing === 'text') yield* this.textPreset(source, reader, preset, context);
+    else if (preset?.framing === 'json-lines') yield* this.jsonPreset(source, reader, preset, context);
+  }
+
   /** A text or JSON file: its format is the one asked for, or sniffed from its first lines. */
   private async *formatted(source: string, reader: ByteReader, kind: 'json-array' | 'json-lines' | 'text', complete: boolean, context: ParseContext): AsyncGenerator<LogRecord[]> {
     // NULs as the line splitter passes them on (see `LineSplitter`), so a damaged first line still sniffs.
@@ -237,7 +316,8 @@ class IngestRun {
     }
     if (kind === 'json-lines') {
       this.report.noteFormat(source, 'json-lines');
-      yield* this.lines(source, reader, new JsonLinesSink(this, source, this.mapper));
+      if (this.jsonLines) yield* this.linesElsewhere(source, reader, this.jsonLines);
+      else yield* this.lines(source, reader, new JsonLinesSink(this, source, this.mapper));
       return;
     }
     if (this.headerMapper) {
@@ -371,6 +451,8 @@ class IngestRun {
 
   private async *lines(source: string, reader: ByteReader, sink: LineSink & { end(): void }): AsyncGenerator<LogRecord[]> {
     const splitter = new LineSplitter(sink, new ReportLineProblems(this.report, source, this.maxLineBytes), this.maxLineBytes);
+    const firstLine = this.startAt?.line ?? 0;
+    splitter.lineNo = firstLine;
     for (;;) {
       const chunk = await reader.next();
       if (chunk === null) break;
@@ -380,7 +462,23 @@ class IngestRun {
     splitter.end();
     sink.end();
     while (this.batch.length >= this.batchSize) yield this.take();
-    if (splitter.nonBlankLines === 0 && splitter.tooLongLines === 0 && splitter.lineNo > 0 && !reader.failed) {
+    if (splitter.nonBlankLines === 0 && splitter.tooLongLines === 0 && splitter.lineNo > firstLine && !reader.failed) {
+      this.problem('empty', source, `${source}: only blank lines; no records`);
+    }
+  }
+
+  /** JSON lines read by `options.jsonLines`; its batches go out as they are, after the records batched before. */
+  private async *linesElsewhere(source: string, reader: ByteReader, read: JsonLinesReader): AsyncGenerator<LogRecord[]> {
+    const before = this.flush();
+    if (before) yield before;
+    const batches = read(source, reader, this.report);
+    let next: IteratorResult<LogRecord[], LineCounts>;
+    while (!(next = await batches.next()).done) {
+      this.report.records += next.value.length;
+      yield next.value;
+    }
+    const counts = next.value;
+    if (counts.nonBlankLines === 0 && counts.tooLongLines === 0 && counts.lineNo > 0 && !reader.failed) {
       this.problem('empty', source, `${source}: only blank lines; no records`);
     }
   }
@@ -446,7 +544,8 @@ class IngestRun {
   }
 }
 
-class ReportLineProblems implements LineProblems {
+/** Line problems as ingest reports them (exported for readers that split lines elsewhere). */
+export class ReportLineProblems implements LineProblems {
   constructor(private readonly report: IngestReport, private readonly source: string, private readonly limit: number) {}
 
   invalidUtf8(lineNo: number): void {

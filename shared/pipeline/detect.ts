@@ -18,6 +18,7 @@ export async function detectAnomalies(
   const detector = new Detector(model, options);
   for await (const batch of openRecords()) detector.observe(batch);
   detector.startCollecting();
-  for await (const batch of openRecords(detector.select)) detector.collect(batch);
+  // Nothing kept, nothing to fetch: the input is read once.
+  if (detector.needsCollecting) for await (const batch of openRecords(detector.select)) detector.collect(batch);
   return detector.finish();
 }

@@ -16,6 +16,7 @@ import {
 import { newTemplateCandidates, soundsLikeTrouble, type NewTemplateInfo } from '../detect/new-templates.ts';
 import { sessionIdFromMessage } from '../detect/session-id.ts';
 import { SessionTracker, type SessionTrackerState } from '../detect/session-tracker.ts';
+import type { SpillStore } from '../detect/spill-store.ts';
 import { ShapeCounter } from '../detect/template-features.ts';
 import type { Anomaly, AnomalyType, SessionMetrics } from '../detect/types.ts';
 import { ModelError } from '../errors.ts';
@@ -41,6 +42,10 @@ export interface DetectOptions {
   sessionRegex?: RegExp;
   maxSessionLogs?: number;
   windowRadius?: number;
+  /** Where per-session counters past `sessionBudget` live sessions go (see session-tracker.ts); without it all stay in memory. */
+  spill?: SpillStore;
+  /** Most sessions counted in memory at once when `spill` is given (default DEFAULT_SESSION_BUDGET). */
+  sessionBudget?: number;
 }
 
 export interface DetectionResult {
@@ -114,7 +119,7 @@ export class Detector {
     this.spikeRuleById = new Map(this.idOfCluster.flatMap((id, c) => (this.spikeRules[c] ? [[id, this.spikeRules[c]!] as const] : [])));
     this.perTemplate = options.perTemplate ?? 5;
     if (options.sessionRegex) this.fillSession = sessionIdFromMessage(options.sessionRegex);
-    this.observeState = { shapes: [], firstSeen: [], spikes: new Map(), newMiner: new TemplateMiner(), newTemplates: [], sessions: new SessionTracker() };
+    this.observeState = { shapes: [], firstSeen: [], spikes: new Map(), newMiner: new TemplateMiner(), newTemplates: [], sessions: new SessionTracker({ spill: options.spill, budget: options.sessionBudget }) };
   }
 
   get phase(): 'observe' | 'collect' | 'done' {
@@ -126,14 +131,18 @@ export class Detector {
     return this.consumed;
   }
 
-  /** Pass 1: feed every record of the input, in order. */
-  observe(batch: LogRecord[]): void {
+  /**
+   * Pass 1: feed every record of the input, in order. `clusters`, when given, holds each record's
+   * `model.miner.match(message)`, worked out elsewhere (worker threads).
+   */
+  observe(batch: LogRecord[], clusters?: Int32Array): void {
     const state = this.expect('observe', this.observeState);
     const { miner } = this.model;
-    for (const record of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const record = batch[i]!;
       this.fillSession?.(record);
       const ordinal = this.consumed++;
-      const cluster = miner.match(record.message);
+      const cluster = clusters ? clusters[i]! : miner.match(record.message);
       if (cluster >= 0) {
         const level = record.level;
         (state.shapes[cluster] ??= new ShapeCounter()).add(record.durationMs, level === 'WARN' || level === 'ERROR' || level === 'FATAL');
@@ -235,6 +244,14 @@ export class Detector {
   }
 
   /**
+   * False when pass 1 kept no anomaly: pass 2 would collect nothing, so `finish()` may follow
+   * `startCollecting()` at once, without reading the input again.
+   */
+  get needsCollecting(): boolean {
+    return this.expect('collect', this.collectState).kept.length > 0;
+  }
+
+  /**
    * Which lines pass 2 needs: give it to ingest (`select`) so the rest is not parsed. Reading
    * everything also works, only slower.
    */
@@ -326,7 +343,7 @@ export class Detector {
         shapes: c.shapes.map((shape) => (shape ? ShapeCounter.fromJSON(shape) : undefined)),
         firstSeen: c.firstSeen.map((f) => f ?? undefined),
         spikes: new Map(c.spikes),
-        newMiner: TemplateMiner.fromJSON(c.newMiner), newTemplates: c.newTemplates, sessions: SessionTracker.fromJSON(c.sessions),
+        newMiner: TemplateMiner.fromJSON(c.newMiner), newTemplates: c.newTemplates, sessions: SessionTracker.fromJSON(c.sessions, { spill: options.spill, budget: options.sessionBudget }),
       };
       return detector;
     }

@@ -8,7 +8,8 @@
 import type { Anomaly, AnomalyType } from '../detect/types.ts';
 import type { TemplateCount } from '../pipeline/detector.ts';
 import type { DailyDigest, RunRecord } from '../ports.ts';
-import { page, scriptJson } from './page.ts';
+import { page } from './page.ts';
+import { REPORT_DATA_ID } from './page-data.ts';
 
 export interface ReportInput {
   title: string;
@@ -27,7 +28,7 @@ export interface ReportInput {
   buckets?: number;
 }
 
-/** What the page's script renders (embedded as JSON). */
+/** What the page's script renders (embedded as JSON; client/report-page.ts draws it). */
 export interface ReportData {
   title: string;
   subtitle: string;
@@ -48,8 +49,7 @@ export interface Timeline {
 
 /** Renders the report. */
 export function renderReport(input: ReportInput): string {
-  return page(input.title, `LS.report(JSON.parse(document.getElementById('report-data').textContent));`,
-    `<script type="application/json" id="report-data">${scriptJson(reportData(input))}</script>\n`);
+  return page(input.title, { id: REPORT_DATA_ID, value: reportData(input) });
 }
 
 export function reportData(input: ReportInput): ReportData {

@@ -1,7 +1,7 @@
 /**
  * Masks the variable parts of log tokens with typed placeholders, keeping the punctuation
  * around and between them: `10.1.2.3:50010` → `{ip}:{num}`, `(TID 3).` → `(TID {num}).`,
- * `uid=0` → `uid={num}`, `874ms` → `{num}`.
+ * `uid=0` → `uid={num}`, `874ms` → `{num}ms`, `16K` → `{num}`.
  *
  * Rules are generic (what any log carries), applied in this order to one token:
  * 1. a token without a digit, `/`, `\`, `@` or a `true`/`false` is returned as is (the fast path);
@@ -25,6 +25,8 @@ const ISO_TIME_RE = /^\d{4}-\d{2}-\d{2}[T_]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:
 /** Host names are recognised only with a well-known top-level domain, so `org.apache.Foo` stays. */
 const HOST_RE =
   /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|mil|io|local|internal|lan|corp|localdomain|(?:ac|co|com|edu|gov|net|org)\.[a-z]{2})(:\d{1,5})?$/;
+/** The units of {@link UNITS} that measure time. */
+const TIME_UNITS = new Set(['ms', 'us', 'ns', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd']);
 /** Unit words after a number (`874ms`, `16K`); a set rather than a regex because it is asked per token. */
 const UNITS = new Set(['ms', 'us', 'ns', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd', 'b', 'B', 'k', 'K', 'KB', 'kB', 'KiB', 'M', 'MB', 'MiB', 'G', 'GB', 'GiB', 'T', 'TB', 'TiB', 'bytes']);
 
@@ -134,10 +136,7 @@ function maskWhole(core: string): string | null {
   // Each regex below runs only after a character check that every string it matches passes.
   if (first === 47 /* / */ || first === 126 /* ~ */ || first === 46 /* . */) {
     // IPV4_RE: `/` must be followed by a digit.
-    if (first === 47 && isDigit(core.charCodeAt(1))) {
-      const ip = IPV4_RE.exec(core);
-      if (ip) return ip[1] ? '{ip}:{num}' : '{ip}';
-    }
+    if (first === 47 && isDigit(core.charCodeAt(1)) && IPV4_RE.test(core)) return ipPlaceholder(core);
     if (isUnixPath(core)) return '{path}';
   }
   if (isWindowsPathStart(core)) return '{path}';
@@ -145,18 +144,20 @@ function maskWhole(core: string): string | null {
   if (core.length === 36 && core.charCodeAt(8) === 45 && UUID_RE.test(core)) return '{uuid}';
   const dot = core.indexOf('.');
   if (first >= 48 && first <= 57 && core.length >= 7) {
-    if (dot !== -1 && dot <= 3) {
-      const ip = IPV4_RE.exec(core);
-      if (ip) return ip[1] ? '{ip}:{num}' : '{ip}';
-    }
+    if (dot !== -1 && dot <= 3 && IPV4_RE.test(core)) return ipPlaceholder(core);
     if (core.length >= 16 && core.charCodeAt(4) === 45 && ISO_TIME_RE.test(core)) return '{time}';
   }
   if (core.length === 17 && isMacSeparator(core.charCodeAt(2)) && MAC_RE.test(core)) return '{mac}';
   if (dot !== -1 && core.length >= 4 && !(first >= 48 && first <= 57 && isAllDigits(core, 0, core.length, true)) && isHostAlphabet(core)) {
-    const host = HOST_RE.exec(core);
-    if (host) return host[1] ? '{host}:{num}' : '{host}';
+    // Only the port group of HOST_RE can hold a colon.
+    if (HOST_RE.test(core)) return core.includes(':') ? '{host}:{num}' : '{host}';
   }
   return null;
+}
+
+/** An address IPV4_RE matched; only its port group can hold a colon (`test` needs no match array). */
+function ipPlaceholder(core: string): string {
+  return core.includes(':') ? '{ip}:{num}' : '{ip}';
 }
 
 /** The former `^(?:[A-Za-z]:\\|\\\\)` without a regex: `C:\…` or `\\…` (checked on every token). */
@@ -277,7 +278,10 @@ export function maskRun(run: string): string {
   if (isDigit(run.charCodeAt(0))) {
     let k = 0;
     while (k < n && (isDigit(run.charCodeAt(k)) || run.charCodeAt(k) === 46)) k++;
-    if (k < n && UNITS.has(run.slice(k))) return '{num}';
+    const unit = run.slice(k);
+    // A time unit stays (`874ms` → `{num}ms`: the template says what it measures, and mixed units
+    // generalise like any differing token); sizes do not (`16K` → `{num}`), as in the loghub ground truth.
+    if (k < n && UNITS.has(unit)) return TIME_UNITS.has(unit) ? `{num}${unit}` : '{num}';
   }
   return run;
 }

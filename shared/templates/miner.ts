@@ -169,7 +169,8 @@ export class TemplateMiner {
   /** The cluster a message belongs to, or -1 when it matches none. Never changes the miner. */
   match(message: string): number {
     const signature = maskMessage(message);
-    const cached = this.cache.get(signature) ?? this.searched.get(signature);
+    // A miner loaded with fromJSON (detection) never fills `cache`: skip its lookup then.
+    const cached = (this.cache.size > 0 ? this.cache.get(signature) : undefined) ?? this.searched.get(signature);
     if (cached !== undefined) return cached;
     const tokens = signature.length === 0 ? [] : signature.split(' ');
     const hit = this.search(tokens, tokens.map(hasPlaceholder));

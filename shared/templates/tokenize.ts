@@ -108,9 +108,14 @@ function isHttpMethod(message: string, start: number, end: number): boolean {
 
 /** A route with its ids as placeholders; a trailing quote or comma of the request line stays. */
 function maskRoute(token: string): string {
-  const tail = /["',;)]+$/.exec(token)?.[0] ?? '';
-  const core = tail ? token.slice(0, -tail.length) : token;
-  return normalizeRoute(core) + tail;
+  let end = token.length;
+  while (end > 0 && isRouteTail(token.charCodeAt(end - 1))) end--;
+  return end === token.length ? normalizeRoute(token) : normalizeRoute(token.slice(0, end)) + token.slice(end);
+}
+
+/** `"` `'` `,` `;` `)`: what may close a request line after its route. */
+function isRouteTail(c: number): boolean {
+  return c === 34 || c === 39 || c === 44 || c === 59 || c === 41;
 }
 
 function changedOrNull(token: string, mask: (token: string) => string): string | null {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
+import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib/dynamo/result-stores.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { Baseline } from '../../shared/baseline/baseline.ts';
 import type { NightlyOutcome } from '../../shared/pipeline/stages/nightly.ts';
@@ -19,13 +19,13 @@ type NightlyHandler = (event: unknown, context: Context) => Promise<NightlyOutco
 
 let s: Scenario;
 let nightly: NightlyHandler;
-let results: DynamoResultStore;
+let results: DynamoResultStores;
 const day = new Date().toISOString().slice(0, 10);
 const MISSED_KEY = 'logs/checkout/lost event.jsonl';
 
 beforeAll(async () => {
   s = await startScenario('nightly', { HISTORY_DAYS: '3' });
-  results = new DynamoResultStore({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
+  results = dynamoResultStores({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
   await s.upload('baseline/checkout/day1.jsonl', await sampleLog('baseline'));
   await s.runQueues();
   await s.upload('logs/checkout/incident.jsonl', await sampleLog('incident'));
@@ -57,9 +57,9 @@ describe('the nightly job', () => {
     expect(first.day).toBe(day);
     const [checkout] = first.sources;
     expect(checkout!.missed).toEqual([MISSED_KEY]);
-    expect((await results.listRuns('checkout')).some((r) => r.input.key === MISSED_KEY)).toBe(false);
+    expect((await results.reader.listRuns('checkout')).some((r) => r.input.key === MISSED_KEY)).toBe(false);
     await s.runQueues();
-    const runs = await results.listRuns('checkout');
+    const runs = await results.reader.listRuns('checkout');
     expect(runs.find((r) => r.input.key === MISSED_KEY)).toMatchObject({ status: 'DONE' });
   });
 
@@ -76,11 +76,11 @@ describe('the nightly job', () => {
     const anchorRecords = Baseline.fromJSON(anchor.baseline).totals.records;
     expect(slice.totals.records).toBeGreaterThan(10_000);
     expect(Baseline.fromJSON(rolled.baseline).totals.records).toBe(anchorRecords + slice.totals.records);
-    expect((await results.listModels('checkout')).map((m) => m.modelId)).toContain(pointer.modelId);
+    expect((await results.modelRegistry.listModels('checkout')).map((m) => m.modelId)).toContain(pointer.modelId);
   });
 
   it('writes the day\'s digest with its top anomalies and a self-contained report to reports/<day>.html', async () => {
-    const digest = await results.getDigest(day, 'checkout');
+    const digest = await results.digests.getDigest(day, 'checkout');
     expect(digest!.top!.length).toBeGreaterThan(3);
     expect(digest!.reportKey).toBe(`reports/${day}.html`);
     const scores = digest!.top!.map((a) => a.score);

@@ -5,7 +5,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
+import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib/dynamo/result-stores.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { gzip, sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
 import { encodeS3Key } from '../support/lambda.ts';
@@ -14,14 +14,14 @@ import { startFakeConverse, type FakeConverse } from '../support/fake-converse.t
 let s: Scenario;
 /** Stands in for Amazon Bedrock (Converse over HTTP/2). */
 let bedrock: FakeConverse;
-let results: DynamoResultStore;
+let results: DynamoResultStores;
 const BASELINE_KEY = 'baseline/checkout/baseline day 1.jsonl';
 const INCIDENT_KEY = 'logs/checkout/incident 2026-11-20.jsonl.gz';
 
 beforeAll(async () => {
   bedrock = await startFakeConverse();
   s = await startScenario('e2e', { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint });
-  results = new DynamoResultStore({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
+  results = dynamoResultStores({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
 });
 afterAll(async () => {
   await s?.close();
@@ -60,27 +60,27 @@ describe('the AWS pipeline end to end', () => {
     const { modelId, artifactKey } = JSON.parse(await pointer.Body!.transformToString()) as { modelId: string; artifactKey: string };
     const artifact = await s.emulators.s3.send(new GetObjectCommand({ Bucket: s.bucket, Key: artifactKey }));
     expect(JSON.parse(await artifact.Body!.transformToString())).toMatchObject({ format: 'logsleuth-model', id: modelId });
-    expect((await results.listModels('checkout')).map((m) => m.modelId)).toEqual([modelId]);
+    expect((await results.modelRegistry.listModels('checkout')).map((m) => m.modelId)).toEqual([modelId]);
   });
 
   it('detects a gzip incident: run DONE, anomalies with FULL_SESSION context, sessions, one explain message per group', async () => {
     await s.upload(INCIDENT_KEY, gzip(await sampleLog('incident')));
     await s.runQueues();
 
-    const [run] = await results.listRuns('checkout');
+    const [run] = await results.reader.listRuns('checkout');
     runId = run!.runId;
     expect(run).toMatchObject({ status: 'DONE', input: { key: INCIDENT_KEY }, explainQueued: true });
     expect(run!.counts!.records).toBe(10153);
 
-    const anomalies = await results.listAnomalies(runId);
+    const anomalies = await results.reader.listAnomalies(runId);
     expect(anomalies.length).toBe(run!.counts!.anomalies);
     expect(anomalies.length).toBeGreaterThan(3);
     const inSession = anomalies.filter((a) => a.context.contextType === 'FULL_SESSION');
     expect(inSession.length).toBeGreaterThan(0);
-    const full = await results.getAnomaly(runId, inSession[0]!.id);
+    const full = await results.reader.getAnomaly(runId, inSession[0]!.id);
     expect(full!.context.logs.length).toBeGreaterThan(0);
     expect(full!.context.logs.some((log) => log.anomalous)).toBe(true);
-    const session = await results.getSession(runId, inSession[0]!.context.sessionId!);
+    const session = await results.reader.getSession(runId, inSession[0]!.context.sessionId!);
     expect(session!.anomalyIds).toContain(inSession[0]!.id);
 
     const messages = await peekExplainMessages();
@@ -95,9 +95,9 @@ describe('the AWS pipeline end to end', () => {
   it('explains every anomaly group from the explain queue through Bedrock: anomalies EXPLAINED in DynamoDB', async () => {
     expect(await s.runExplainQueue()).toBe(groups);
 
-    const anomalies = await results.listAnomalies(runId);
+    const anomalies = await results.reader.listAnomalies(runId);
     for (const listed of anomalies) {
-      const anomaly = (await results.getAnomaly(runId, listed.id))!;
+      const anomaly = (await results.reader.getAnomaly(runId, listed.id))!;
       expect(anomaly, anomaly.id).toMatchObject({ explainStatus: 'EXPLAINED', explanation: { method: 'bedrock', model: 'us.amazon.nova-micro-v1:0' } });
       const lines = new Set(anomaly.context.logs.map((log) => log.line));
       expect(anomaly.explanation!.evidenceLines.every((line) => lines.has(line)), anomaly.id).toBe(true);
@@ -126,7 +126,7 @@ describe('the AWS pipeline end to end', () => {
     await s.upload('logs/checkout/broken.jsonl.gz', corrupt);
     await s.runQueues();
 
-    const failed = (await results.listRuns('checkout')).find((r) => r.input.key === 'logs/checkout/broken.jsonl.gz');
+    const failed = (await results.reader.listRuns('checkout')).find((r) => r.input.key === 'logs/checkout/broken.jsonl.gz');
     expect(failed).toMatchObject({ status: 'FAILED' });
     expect(failed!.reason).toMatch(/broken\.jsonl\.gz/);
     expect(failed!.reason).toMatch(/is damaged and was not analysed: .*compressed data ends early/);
@@ -140,14 +140,14 @@ describe('the AWS pipeline end to end', () => {
   it('fails a log upload for a source without a model, telling what to upload first', async () => {
     await s.upload('logs/billing/today.log', 'something happened\n');
     await s.runQueues();
-    const [run] = await results.listRuns('billing');
+    const [run] = await results.reader.listRuns('billing');
     expect(run).toMatchObject({ status: 'FAILED', modelId: 'none' });
     expect(run!.reason).toContain('upload a baseline to baseline/billing/ first');
   });
 
   it('counts the day in the digest: one done run and two failed ones', async () => {
     const day = new Date().toISOString().slice(0, 10);
-    expect(await results.getDigest(day, 'checkout')).toMatchObject({ runs: 2, failedRuns: 1 });
-    expect(await results.getDigest(day, 'billing')).toMatchObject({ runs: 1, failedRuns: 1 });
+    expect(await results.digests.getDigest(day, 'checkout')).toMatchObject({ runs: 2, failedRuns: 1 });
+    expect(await results.digests.getDigest(day, 'billing')).toMatchObject({ runs: 1, failedRuns: 1 });
   });
 });

@@ -6,7 +6,7 @@
  * ones `test/cli/real-formats.test.ts` gets from the CLI for the same generated logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
+import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib/dynamo/result-stores.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import type { Anomaly } from '../../shared/detect/types.ts';
 import type { RunRecord } from '../../shared/ports.ts';
@@ -14,11 +14,11 @@ import { expectWholeInvocation, REAL_INCIDENTS } from '../support/real-logs.ts';
 import { startScenario, type Scenario } from '../support/scenario.ts';
 
 let s: Scenario;
-let results: DynamoResultStore;
+let results: DynamoResultStores;
 
 beforeAll(async () => {
   s = await startScenario('realfmt');
-  results = new DynamoResultStore({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
+  results = dynamoResultStores({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
 });
 afterAll(async () => s?.close());
 
@@ -27,11 +27,11 @@ afterAll(async () => s?.close());
 async function trainThenDetect(source: string, baseline: { key: string; body: string | Uint8Array }, incident: { key: string; body: string | Uint8Array }): Promise<RunRecord> {
   await s.upload(baseline.key, baseline.body);
   await s.runQueues();
-  expect(await results.listModels(source), `no model trained from ${baseline.key}`).toHaveLength(1);
+  expect(await results.modelRegistry.listModels(source), `no model trained from ${baseline.key}`).toHaveLength(1);
 
   await s.upload(incident.key, incident.body);
   await s.runQueues();
-  const runs = await results.listRuns(source);
+  const runs = await results.reader.listRuns(source);
   expect(runs.map((r) => r.input.key)).toEqual([incident.key]);
   expect(runs[0], runs[0]?.reason).toMatchObject({ status: 'DONE' });
   return runs[0]!;
@@ -56,7 +56,7 @@ describe('ALB access logs, gzip, under AWS\'s own key layout', () => {
     run = await trainThenDetect('shop-lb',
       { key: albKey('baseline', '02'), body: REAL_INCIDENTS.alb.baseline() },
       { key: albKey('logs', '03'), body: REAL_INCIDENTS.alb.incident() });
-    anomalies = await results.listAnomalies(run.runId);
+    anomalies = await results.reader.listAnomalies(run.runId);
   });
 
   it('reads every request line as one record', () => {
@@ -69,12 +69,12 @@ describe('ALB access logs, gzip, under AWS\'s own key layout', () => {
   });
 
   it('anchors the spike on a request served by 10.0.1.12:8080 that took over 4 s, in its trace\'s session', async () => {
-    const spike = (await results.getAnomaly(run.runId, anomalies[0]!.id))!;
+    const spike = (await results.reader.getAnomaly(run.runId, anomalies[0]!.id))!;
     expect(spike.sessionId).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
     const anchor = spike.context.logs.find((log) => log.anomalous);
     expect(anchor, JSON.stringify(spike.context)).toMatchObject({ service: '10.0.1.12:8080', level: 'INFO' });
     expect(anchor!.durationMs).toBeGreaterThan(4000);
-    const session = await results.getSession(run.runId, spike.sessionId!);
+    const session = await results.reader.getSession(run.runId, spike.sessionId!);
     expect(session?.anomalyIds).toContain(spike.id);
   });
 });
@@ -89,7 +89,7 @@ describe('Lambda logs in Firehose objects (CloudWatch Logs subscription), extens
     run = await trainThenDetect('checkout',
       { key: BASELINE_KEY, body: REAL_INCIDENTS.firehose.baseline() },
       { key: INCIDENT_KEY, body: REAL_INCIDENTS.firehose.incident() });
-    [top] = await results.listAnomalies(run.runId);
+    [top] = await results.reader.listAnomalies(run.runId);
   });
 
   it('reads the log events of every invocation (five each), not the control message', () => {
@@ -98,7 +98,7 @@ describe('Lambda logs in Firehose objects (CloudWatch Logs subscription), extens
 
   it('ranks the timeout first, with its whole invocation as context: START to REPORT, 3000 ms', async () => {
     expect(top).toMatchObject({ template: 'Task timed out after {num} seconds', context: { contextType: 'FULL_SESSION' } });
-    expectWholeInvocation((await results.getAnomaly(run.runId, top.id))!.context.logs);
+    expectWholeInvocation((await results.reader.getAnomaly(run.runId, top.id))!.context.logs);
   });
 
   it('keeps the invocation\'s records once, in the session item, which lists the timeout', async () => {
@@ -119,7 +119,7 @@ describe('a Java service\'s log4j text log', () => {
     run = await trainThenDetect('orders',
       { key: 'baseline/orders/orders-service.log', body: REAL_INCIDENTS.java.baseline() },
       { key: 'logs/orders/orders-service.log', body: REAL_INCIDENTS.java.incident() });
-    anomalies = await results.listAnomalies(run.runId);
+    anomalies = await results.reader.listAnomalies(run.runId);
   });
 
   it('reads the stack trace as part of its event: 3000 records', () => {
@@ -129,7 +129,7 @@ describe('a Java service\'s log4j text log', () => {
   it('stores the exception as one finding, with the 6-line stack trace on its anchor record', async () => {
     expect(anomalies, summary(anomalies)).toHaveLength(1);
     expect(anomalies[0]).toMatchObject({ type: 'NEW_TEMPLATE', template: 'Failed to reserve stock for order {num}', count: 1 });
-    const finding = (await results.getAnomaly(run.runId, anomalies[0]!.id))!;
+    const finding = (await results.reader.getAnomaly(run.runId, anomalies[0]!.id))!;
     const anchor = finding.context.logs.find((log) => log.anomalous);
     expect(anchor, JSON.stringify(finding.context)).toMatchObject({ level: 'ERROR', service: 'c.s.orders.OrderService' });
     expect(anchor!.detail!.split('\n')).toHaveLength(6);

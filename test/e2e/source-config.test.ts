@@ -6,7 +6,7 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
+import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib/dynamo/result-stores.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import type { Context } from 'aws-lambda';
 import type { Anomaly } from '../../shared/detect/types.ts';
@@ -16,7 +16,7 @@ import { drain, lambdaContext, type SqsHandler } from '../support/lambda.ts';
 import { startScenario, type Scenario } from '../support/scenario.ts';
 
 let s: Scenario;
-let results: DynamoResultStore;
+let results: DynamoResultStores;
 
 const CONFIG = {
   format: '<Date> <Time> <Level> <Component>: <Content>',
@@ -62,7 +62,7 @@ async function queueDepth(url: string): Promise<number> {
 
 beforeAll(async () => {
   s = await startScenario('srccfg');
-  results = new DynamoResultStore({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
+  results = dynamoResultStores({ client: s.emulators.doc, tableName: s.table, overflow: new S3ObjectStore(s.emulators.s3, s.bucket) });
 });
 afterAll(async () => s?.close());
 
@@ -73,7 +73,7 @@ describe('a source read as config/<source>.json says', () => {
     await s.runQueues();
     const current = await pointer('jobs');
     expect(current?.configTag).toMatch(/^c[0-9a-f]+$/);
-    const [model] = await results.listModels('jobs');
+    const [model] = await results.modelRegistry.listModels('jobs');
     // Three jobs' lines per session: the sessions come from the session regex, not from any field.
     expect(model).toMatchObject({ modelId: current!.modelId, records: 1200, sessions: 400 });
   });
@@ -81,16 +81,16 @@ describe('a source read as config/<source>.json says', () => {
   it('detects with it: anomalies carry the parsed level, component, message and session', async () => {
     await s.upload('logs/jobs/worker.log.1', incidentLog);
     await s.runQueues();
-    const [run] = await results.listRuns('jobs');
+    const [run] = await results.reader.listRuns('jobs');
     expect(run).toMatchObject({ status: 'DONE', input: { key: 'logs/jobs/worker.log.1' } });
     // The stack-trace lines continue their event: 120 jobs × 3 events.
     expect(run!.counts).toMatchObject({ records: 360, sessions: 120 });
 
-    const anomalies = await results.listAnomalies(run!.runId);
+    const anomalies = await results.reader.listAnomalies(run!.runId);
     const failed = anomalies.find((a) => a.level === 'ERROR');
     expect(failed, JSON.stringify(anomalies.map((a) => [a.type, a.level, a.message]))).toBeDefined();
     expect(failed!.message).toMatch(/^job-\d+ failed: disk quota exceeded/);
-    const full = await results.getAnomaly(run!.runId, failed!.id);
+    const full = await results.reader.getAnomaly(run!.runId, failed!.id);
     expect(full!.context).toMatchObject({ contextType: 'FULL_SESSION', sessionId: expect.stringMatching(/^job-\d+$/) });
     const error = full!.context.logs.find((l) => l.level === 'ERROR')!;
     expect(error).toMatchObject({ service: 'Worker', message: expect.stringMatching(/^job-\d+ failed/) });
@@ -99,7 +99,7 @@ describe('a source read as config/<source>.json says', () => {
   });
 
   it('keeps reading a run with the config it started with when the file changes before a follow-up', async () => {
-    const [whole] = await results.listRuns('jobs');
+    const [whole] = await results.reader.listRuns('jobs');
     await s.upload('logs/jobs/worker.log.2', incidentLog);
     // Past the deadline after every batch: observe, checkpoint, collect, checkpoint, finish.
     let calls = 0;
@@ -111,11 +111,11 @@ describe('a source read as config/<source>.json says', () => {
     await drain(s.emulators, [{ queueUrl: s.queues.detect.url, handler: detectThenChangeConfig, context: lambdaContext(() => 500, 'detect') }]);
     await putObject('config/jobs.json', JSON.stringify(CONFIG));
 
-    const chunked = (await results.listRuns('jobs')).find((r) => r.input.key === 'logs/jobs/worker.log.2')!;
+    const chunked = (await results.reader.listRuns('jobs')).find((r) => r.input.key === 'logs/jobs/worker.log.2')!;
     expect(chunked).toMatchObject({ status: 'DONE', counts: whole!.counts });
     expect(chunked.continuations).toBeGreaterThanOrEqual(2);
     // Same findings and contexts; ids (from the run id) and the object name differ, so does the order of equal scores.
-    const comparable = async (runId: string) => (await Promise.all((await results.listAnomalies(runId)).map((a) => results.getAnomaly(runId, a.id))))
+    const comparable = async (runId: string) => (await Promise.all((await results.reader.listAnomalies(runId)).map((a) => results.reader.getAnomaly(runId, a.id))))
       .map((a) => JSON.stringify({ ...a, id: undefined } as Partial<Anomaly>).replaceAll('worker.log.2', 'worker.log.1')).sort();
     expect(await comparable(chunked.runId)).toEqual(await comparable(whole!.runId));
   });
@@ -127,7 +127,7 @@ describe('a config changed after training', () => {
     await s.upload('logs/jobs/worker.log.3', incidentLog);
     await s.runQueues();
     await putObject('config/jobs.json', JSON.stringify(CONFIG));
-    const run = (await results.listRuns('jobs')).find((r) => r.input.key === 'logs/jobs/worker.log.3');
+    const run = (await results.reader.listRuns('jobs')).find((r) => r.input.key === 'logs/jobs/worker.log.3');
     expect(run).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/^config\/jobs\.json changed after model m\w+ was trained.*upload the baseline \(or any one of its objects\) to baseline\/jobs\/ again/) });
   });
 });
@@ -140,7 +140,7 @@ describe('an invalid config/<source>.json', () => {
     await putObject('config/broken.json', JSON.stringify(BAD));
     await s.upload('baseline/broken/worker.log', baselineLog);
     await s.runQueues();
-    expect(await results.listModels('broken')).toEqual([]);
+    expect(await results.modelRegistry.listModels('broken')).toEqual([]);
     expect(await queueDepth(s.queues.train.url)).toBe(0);
     expect(await queueDepth(s.queues.train.dlqUrl)).toBe(0);
   });
@@ -148,7 +148,7 @@ describe('an invalid config/<source>.json', () => {
   it('fails the detection run with a reason naming the file and the bad key', async () => {
     await s.upload('logs/broken/worker.log', incidentLog);
     await s.runQueues();
-    const [run] = await results.listRuns('broken');
+    const [run] = await results.reader.listRuns('broken');
     expect(run).toMatchObject({ status: 'FAILED', input: { key: 'logs/broken/worker.log' } });
     expect(run!.reason).toContain('config/broken.json is not a valid source config: unknown key "sesionRegex"');
     expect(await queueDepth(s.queues.detect.dlqUrl)).toBe(0);
@@ -159,11 +159,11 @@ describe('an invalid config/<source>.json', () => {
     await putObject('config/broken.json', JSON.stringify(CONFIG));
     await s.upload('baseline/broken/worker.log', baselineLog);
     await s.runQueues();
-    expect(await results.listModels('broken')).toHaveLength(1);
+    expect(await results.modelRegistry.listModels('broken')).toHaveLength(1);
 
     await s.upload('logs/broken/worker.log', incidentLog);
     await s.runQueues();
-    const runs = await results.listRuns('broken');
+    const runs = await results.reader.listRuns('broken');
     expect(runs).toHaveLength(2);
     const fresh = runs.find((r) => r.runId !== failedRunId)!;
     expect(fresh).toMatchObject({ status: 'DONE', counts: { records: 360, sessions: 120 } });

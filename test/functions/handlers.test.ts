@@ -3,19 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoResultStore } from '../../functions/lib/dynamo-result-store.ts';
+import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib/dynamo/result-stores.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
 
 let s: Scenario;
-let results: DynamoResultStore;
+let results: DynamoResultStores;
 const event = async (name: string) => JSON.parse(await readFile(new URL(`../../events/aws/${name}`, import.meta.url), 'utf8')) as SQSEvent;
 
 beforeAll(async () => {
   // The sample events name the bucket logsleuth-local.
   s = await startScenario('local');
   s.bridge.stop();
-  results = new DynamoResultStore({ client: s.emulators.doc, tableName: s.table });
+  results = dynamoResultStores({ client: s.emulators.doc, tableName: s.table });
 });
 afterAll(async () => s?.close());
 
@@ -24,14 +24,14 @@ describe('handlers with the sample events', () => {
     await s.upload('baseline/checkout/baseline day #1.jsonl', await sampleLog('baseline'));
     const response = await s.train(await event('sqs-train-batch.json'), lambdaContext());
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(await results.listModels('checkout')).toHaveLength(1);
+    expect(await results.modelRegistry.listModels('checkout')).toHaveLength(1);
   });
 
   it('detect: processes the S3 notification, skips the S3 test event, reports no failures', async () => {
     await s.upload('logs/checkout/incident 2026-11-20.jsonl.gz', gzipSync(await sampleLog('incident')));
     const response = await s.detect(await event('sqs-detect-batch.json'), lambdaContext());
     expect(response).toEqual({ batchItemFailures: [] });
-    const [run] = await results.listRuns('checkout');
+    const [run] = await results.reader.listRuns('checkout');
     expect(run).toMatchObject({ status: 'DONE', input: { key: 'logs/checkout/incident 2026-11-20.jsonl.gz' } });
   });
 

@@ -10,7 +10,8 @@ let json: { Resources: Record<string, { Type: string; Properties: Record<string,
 const resources = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
 
 beforeAll(() => {
-  const { stack } = buildApp({ 'aws:cdk:bundling-stacks': [] });
+  // No asset staging: these tests read the template; copying the bundles into cdk.out is slow.
+  const { stack } = buildApp({ 'aws:cdk:disable-asset-staging': true });
   template = Template.fromStack(stack);
   json = template.toJSON() as typeof json;
 });
@@ -50,7 +51,7 @@ describe('the nightly job', () => {
   });
 
   it('takes its schedule from the nightlySchedule context', () => {
-    const { stack } = buildApp({ 'aws:cdk:bundling-stacks': [], nightlySchedule: 'cron(30 4 * * ? *)' });
+    const { stack } = buildApp({ 'aws:cdk:disable-asset-staging': true, nightlySchedule: 'cron(30 4 * * ? *)' });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(30 4 * * ? *)' });
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Anomaly } from '../../shared/detect/types.ts';
+import { renderDashboard } from '../../shared/report/dashboard.ts';
+import { REPORT_CLIENT_JS } from '../../shared/report/bundle/client.js';
 import { anomaliesOverTime, renderReport } from '../../shared/report/report.ts';
 
 const anomaly = (id: string, type: Anomaly['type'], timestamp: number | undefined, message = 'ok'): Anomaly => ({
@@ -12,7 +14,8 @@ describe('the HTML report', () => {
     const html = renderReport({ title: 't', subtitle: 's', runs: [], anomalies: [], top: [anomaly('a1', 'NEW_TEMPLATE', 1, '</script><img src=x onerror=alert(1)>')], templates: [] });
     expect(html).not.toContain('</script><img');
     expect(html).toContain('\\u003c/script\\u003e\\u003cimg');
-    expect(html.match(/<\/script>/g)).toHaveLength(3);
+    // Two scripts: the data (JSON) and the bundled client; no code is written into the page per report.
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
   });
 
   it('loads nothing from elsewhere: no external script, style, image or font', () => {
@@ -29,5 +32,16 @@ describe('the HTML report', () => {
     expect(timeline!.buckets[0]).toEqual({ DURATION_SPIKE: 2 });
     expect(timeline!.buckets[3]).toEqual({ ERROR_BURST: 1 });
     expect(anomaliesOverTime([anomaly('d', 'NEW_TEMPLATE', undefined)], 4)).toBeNull();
+  });
+
+  it('inlines the bundled client and hands it the data as JSON, the same way for the dashboard', () => {
+    const report = renderReport({ title: 't', subtitle: 's', runs: [], anomalies: [], top: [], templates: [] });
+    const dashboard = renderDashboard('/api');
+
+    expect(REPORT_CLIENT_JS.length).toBeGreaterThan(1000);
+    expect(report).toContain(`<script>${REPORT_CLIENT_JS}</script>`);
+    expect(report).toMatch(/<script type="application\/json" id="report-data">\{"title":"t"/);
+    expect(dashboard).toContain(`<script>${REPORT_CLIENT_JS}</script>`);
+    expect(dashboard).toContain('<script type="application/json" id="dashboard-config">{"apiBase":"/api"}</script>');
   });
 });

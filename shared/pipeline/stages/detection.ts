@@ -10,23 +10,29 @@
  * items; the DONE/FAILED run makes later deliveries stop at the first step.
  */
 import { LogsleuthError, ModelError } from '../../errors.ts';
-import { ingest, type IngestOptions } from '../../ingest/ingest.ts';
+import { canStartMidFile, ingest, type IngestOptions } from '../../ingest/ingest.ts';
+import type { InputObject } from '../../ingest/input.ts';
+import type { LogRecord } from '../../ingest/record.ts';
 import { IngestReport } from '../../ingest/report.ts';
+import type { Model } from '../../model/model.ts';
 import type {
-  ContinueDetectionMessage, ExplainMessage, JobQueue, ObjectStore, ResultStore, RunCounts, RunRecord, SourceObject,
+  ContinueDetectionMessage, ExplainMessage, JobQueue, ObjectStore, RunCounts, RunRecord, SourceObject,
 } from '../../ports.ts';
 import { Detector, type DetectOptions } from '../detector.ts';
+import { checkpointBytes, checkpointLines, readCheckpoint } from './checkpoint-stream.ts';
 import { checkpointKey, classifyKey, isLogObjectKey, LOGS_PREFIX, runIdFor, sourceConfigKey } from './layout.ts';
 import type { ModelStore } from './model-store.ts';
-import { recordDetection } from './record.ts';
+import { recordDetection, type RecordPorts } from './record.ts';
+import { carryInto, LineStarts, reportBefore, type ResumePoint } from './resume-point.ts';
 import { loadSourceConfig, parseSourceConfig, settingsOf, withIngestOptions, type LoadedSourceConfig } from './source-config.ts';
+import { restoreSpilledSessions, saveSpilledSessions } from './spill-checkpoint.ts';
 
 export { explainGroups, sessionsOf } from './record.ts';
 
-export interface DetectionPorts {
+/** `runs` and `findings` (from {@link RecordPorts}) take the run and its results. */
+export interface DetectionPorts extends RecordPorts {
   objects: ObjectStore;
   models: ModelStore;
-  results: ResultStore;
   explainQueue: JobQueue<ExplainMessage>;
   /** Where a follow-up goes when the deadline is near (the detection job queue). */
   followUps: JobQueue<ContinueDetectionMessage>;
@@ -42,6 +48,8 @@ export interface DetectionContext {
   remainingMs: () => number;
   /** Stop and checkpoint when fewer than this many ms remain (default 20 000): enough to write the checkpoint. */
   reserveMs?: number;
+  /** Follow-ups one run may take (default 50); a run that needs more ends FAILED, saying why. */
+  maxContinuations?: number;
   /** On top of the source's `config/<source>.json` (these win where both say something). */
   detect?: Omit<DetectOptions, 'runId'>;
   /** On top of the source's `config/<source>.json`, key by key. */
@@ -52,10 +60,15 @@ export type DetectionOutcome =
   | { status: 'DONE'; runId: string; counts: RunCounts; explainGroups: number }
   | { status: 'FAILED'; runId: string; reason: string }
   | { status: 'DUPLICATE'; runId: string; existing: RunRecord['status'] }
-  | { status: 'CONTINUED'; runId: string; continuation: number; phase: string; position: number }
+  | {
+    status: 'CONTINUED'; runId: string; continuation: number; phase: string; position: number;
+    /** The byte the follow-up reads from (a ranged read); absent when it reads the object again from byte 0. */
+    resumeFrom?: number;
+  }
   | { status: 'IGNORED'; reason: string };
 
 const DEFAULT_RESERVE_MS = 20_000;
+const DEFAULT_MAX_CONTINUATIONS = 50;
 
 /**
  * Runs (or continues) one detection, reading the object as `config/<source>.json` says. Permanent
@@ -95,11 +108,11 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
   }
   const runId = runIdFor(ports.objects.location, key, etag, modelId, config.tag);
   const start: Omit<RunRecord, 'status'> = { runId, source, input: { location: ports.objects.location, key, etag, size }, modelId, startedAt: ctx.now };
-  const { run } = await ports.results.startRun(start);
+  const { run } = await ports.runs.startRun(start);
   if (run.status !== 'RUNNING') return { status: 'DUPLICATE', runId, existing: run.status };
 
   const fail = async (reason: string): Promise<DetectionOutcome> => {
-    await ports.results.failRun(start, reason, ctx.now);
+    await ports.runs.failRun(start, reason, ctx.now);
     return { status: 'FAILED', runId, reason };
   };
   if (!config.ok) return fail(config.error.message);
@@ -116,14 +129,11 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     const options: DetectOptions = { ...ctx.detect, ...(sessionRegex && { sessionRegex }), runId };
     const ingestOptions = withIngestOptions(settings, ctx.ingest);
     const continuation = job.kind === 'continue-detection' ? job.continuation : 0;
+    const budgetMs = ctx.remainingMs();
     let detector: Detector;
-    if (job.kind === 'continue-detection') {
-      const text = await ports.objects.getText(job.checkpointKey);
-      if (text === undefined) throw new ModelError(`the checkpoint ${job.checkpointKey} of run ${runId} is missing: upload ${key} again to start over`);
-      detector = Detector.resume(model, options, JSON.parse(text));
-    } else {
-      detector = new Detector(model, options);
-    }
+    let resumeAt: ResumePoint | undefined;
+    if (job.kind === 'continue-detection') ({ detector, resumeAt } = await loadCheckpoint(ports.objects, job.checkpointKey, runId, key, model, options));
+    else detector = new Detector(model, options);
 
     const reserve = ctx.reserveMs ?? DEFAULT_RESERVE_MS;
     const input = ports.objects.input(key, etag);
@@ -131,21 +141,32 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     while (detector.phase !== 'done') {
       report = new IngestReport();
       const phase = detector.phase;
-      const completed = await feed(detector, input, report, ingestOptions, () => ctx.remainingMs() < reserve);
+      const start = resumeAt?.phase === phase && resumeAt.position === detector.position ? resumeAt : undefined;
+      resumeAt = undefined;
+      const pass = await readPass(detector, input, size, start, report, ingestOptions, () => ctx.remainingMs() < reserve);
       if (input.transientFailure) throw input.transientFailure;
-      if (!completed) {
+      if (!pass.completed) {
         const next = continuation + 1;
+        const max = ctx.maxContinuations ?? DEFAULT_MAX_CONTINUATIONS;
+        if (next > max) {
+          return fail(`${key} needs more than ${max} continuations of ${describeMs(budgetMs)} each (stopped in the ${phase} pass after record ${detector.position}): `
+            + 'raise the detection Lambda\'s timeout or memory, or split the object into smaller ones and upload those');
+        }
         const checkpoint = checkpointKey(runId, next);
-        await ports.objects.put(checkpoint, JSON.stringify(detector.checkpoint()), 'application/json');
+        // Streamed line by line: the session counters of a big object are far too big for one string.
+        const header: CheckpointHeader = { ...(pass.resume && { resume: pass.resume }) };
+        if (options.spill) await saveSpilledSessions(ports.objects, runId, options.spill);
+        await ports.objects.put(checkpoint, checkpointBytes(checkpointLines(header, detector.checkpoint())), 'application/x-ndjson');
         await ports.followUps.send([{
           kind: 'continue-detection', runId, location: ports.objects.location, key, etag, source, modelId, checkpointKey: checkpoint, continuation: next,
           ...(config.text !== undefined && { configText: config.text }),
         }]);
-        await ports.results.noteContinuation(runId);
-        return { status: 'CONTINUED', runId, continuation: next, phase, position: detector.position };
+        await ports.runs.noteContinuation(runId);
+        return { status: 'CONTINUED', runId, continuation: next, phase, position: detector.position, ...(pass.resume && { resumeFrom: pass.resume.offset }) };
       }
       if (phase === 'observe') {
-        if (report.records === 0) {
+        // The detector's count, not the report's: a continuation's report covers only its own share.
+        if (detector.position === 0) {
           const why = report.problems[0]?.message ?? `${key} holds no log records`;
           return fail(`nothing could be read from ${key}: ${why}. Upload the file again (JSON lines, text, or gz/zip/tar of them)`);
         }
@@ -159,7 +180,7 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
       }
     }
     const result = detector.finish();
-    const recorded = await recordDetection(ports.results, run, result, { finishedAt: ctx.now, report, explainQueue: ports.explainQueue });
+    const recorded = await recordDetection(ports, run, result, { finishedAt: ctx.now, report, explainQueue: ports.explainQueue });
     return { status: 'DONE', runId, counts: recorded.counts, explainGroups: recorded.explainGroups };
   } catch (error) {
     if (error instanceof LogsleuthError && !error.retryable) return fail(error.message);
@@ -167,25 +188,106 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
   }
 }
 
+/** What the stage writes on a checkpoint's first line, next to the detector's state. */
+interface CheckpointHeader {
+  /** Where the follow-up reads from; absent: from byte 0, skipping the records consumed before. */
+  resume?: ResumePoint;
+}
+
+/** The detector and the reading point a continuation starts from, streamed from its checkpoint. */
+async function loadCheckpoint(objects: ObjectStore, checkpoint: string, runId: string, key: string, model: Model, options: DetectOptions) {
+  if (!(await objects.head(checkpoint))) throw new ModelError(`the checkpoint ${checkpoint} of run ${runId} is missing: upload ${key} again to start over`);
+  const { header, state } = await readCheckpoint<CheckpointHeader>(await objects.input(checkpoint).open(), checkpoint);
+  if (options.spill) await restoreSpilledSessions(objects, runId, options.spill, state);
+  return { detector: Detector.resume(model, options, state), resumeAt: header.resume };
+}
+
+/** `90 000` → `90 seconds`; from two minutes on in minutes. */
+function describeMs(ms: number): string {
+  if (!Number.isFinite(ms)) return 'unlimited time';
+  return ms < 120_000 ? `${Math.round(ms / 1000)} seconds` : `${Math.round(ms / 6000) / 10} minutes`;
+}
+
+/** How a pass ended: complete, or stopped for the deadline (with where the next invocation can read from). */
+interface PassOutcome {
+  completed: boolean;
+  resume?: ResumePoint;
+}
+
 /**
- * Feeds one pass of the input to the detector, skipping the records a previous invocation already
- * consumed in this phase. Returns false when it stopped early for the deadline (at a batch boundary).
+ * Feeds one pass of the input to the detector: from `start` with a ranged read when there is one
+ * (and the store reads ranges), else from byte 0, skipping the records a previous invocation already
+ * consumed in this phase. Stops early for the deadline at a batch boundary.
  */
-async function feed(detector: Detector, input: SourceObject, report: IngestReport, options: IngestOptions, mustStop: () => boolean): Promise<boolean> {
-  let skip = detector.position;
-  const observe = detector.phase === 'observe';
-  for await (let batch of ingest([input], options, report)) {
-    if (skip > 0) {
-      if (batch.length <= skip) {
-        skip -= batch.length;
-        continue;
-      }
-      batch = batch.slice(skip);
-      skip = 0;
-    }
-    if (observe) detector.observe(batch);
-    else detector.collect(batch);
-    if (mustStop()) return false;
+async function readPass(
+  detector: Detector, input: SourceObject, size: number, start: ResumePoint | undefined, report: IngestReport, options: IngestOptions, mustStop: () => boolean,
+): Promise<PassOutcome> {
+  const ranged = start !== undefined && input.openFrom !== undefined ? start : undefined;
+  if (ranged) {
+    carryInto(report, ranged.report);
+    // The previous invocation stopped after the last event: nothing is left (S3 refuses a range past the end).
+    if (ranged.offset >= size) return { completed: true };
   }
-  return true;
+  const lines = new LineStarts(ranged);
+  const tapped: InputObject = {
+    name: input.name,
+    open: async () => {
+      const stream = ranged ? await input.openFrom!(ranged.offset) : await input.open();
+      // Read after opening: the adapter learns it from the response that opens the body.
+      if (input.modified !== undefined) tapped.modified = input.modified;
+      return lines.tap(stream);
+    },
+  };
+  const passOptions = ranged ? { ...options, startAt: { line: ranged.line, format: ranged.format } } : options;
+  let skip = ranged ? 0 : detector.position;
+  const observe = detector.phase === 'observe';
+  const batches = ingest([tapped], passOptions, report)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const step = await batches.next();
+      if (step.done) return { completed: true };
+      let batch = step.value;
+      if (skip > 0) {
+        if (batch.length <= skip) {
+          skip -= batch.length;
+          lines.release(batch[batch.length - 1]!.line);
+          continue;
+        }
+        batch = batch.slice(skip);
+        skip = 0;
+      }
+      if (observe) detector.observe(batch);
+      else detector.collect(batch);
+      const last = batch[batch.length - 1]!;
+      lines.release(last.line);
+      if (mustStop()) {
+        // The next batch's first record is the first event not consumed: read on to see where it
+        // starts (the next invocation reads that batch again).
+        const ahead = await batches.next();
+        if (ahead.done) return { completed: true };
+        const resume = resumePoint(detector, lines, report, ranged, last, ahead.value[0]!);
+        return { completed: false, ...(resume && { resume }) };
+      }
+    }
+  } finally {
+    await batches.return?.(undefined);
+  }
+}
+
+/**
+ * Where the next invocation can start reading: the first line of `next` (the first record not
+ * consumed), when the object is plain, read in a format that can start mid-file, and that line is
+ * still known. Otherwise undefined: read again from byte 0.
+ */
+function resumePoint(detector: Detector, lines: LineStarts, report: IngestReport, ranged: ResumePoint | undefined, last: LogRecord, next: LogRecord): ResumePoint | undefined {
+  // Two records from one line (a JSON line holding a batch) have no line boundary between them.
+  if (next.line <= last.line) return undefined;
+  const format = ranged?.format ?? (report.formats.size === 1 ? [...report.formats.keys()][0] : undefined);
+  if (format === undefined || !canStartMidFile(format) || !(ranged || lines.plain)) return undefined;
+  const offset = lines.offsetOf(next.line);
+  if (offset === undefined) return undefined;
+  return {
+    phase: detector.phase === 'observe' ? 'observe' : 'collect', offset, line: next.line - 1, format, position: detector.position,
+    report: reportBefore(report, next.line),
+  };
 }

@@ -17,10 +17,12 @@ import { LogsleuthError } from '../../errors.ts';
 import { InvalidAnswerError } from '../../explain/errors.ts';
 import type { Explainer } from '../../explain/explainer.ts';
 import { explanationSignature, linesAt, shapePositions } from '../../explain/signature.ts';
-import type { ExplainMessage, ExplanationCache, ExplanationVerdict, ResultStore } from '../../ports.ts';
+import type { ExplainMessage, ExplanationCache, ExplanationVerdict, FindingWriter, ResultReader } from '../../ports.ts';
 
 export interface ExplanationPorts {
-  results: ResultStore;
+  /** Reads the group's anomalies; `findings` stores the verdict on them. */
+  reader: ResultReader;
+  findings: FindingWriter;
   cache: ExplanationCache;
   explainer: Explainer;
 }
@@ -41,7 +43,7 @@ export type ExplanationOutcome =
 /** Explains one anomaly group (see the module comment for what is thrown and what is stored). */
 export async function runExplanation(ports: ExplanationPorts, message: ExplainMessage, ctx: ExplanationContext): Promise<ExplanationOutcome> {
   const { runId, groupId } = message;
-  const loaded = await Promise.all(message.anomalyIds.map((id) => ports.results.getAnomaly(runId, id)));
+  const loaded = await Promise.all(message.anomalyIds.map((id) => ports.reader.getAnomaly(runId, id)));
   const group = loaded.filter((a): a is Anomaly => a !== undefined).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   if (group.length === 0) return { status: 'SKIPPED', groupId, reason: `none of the group's anomalies is stored in run ${runId} (expired?)` };
   const pending = group.filter((a) => a.explainStatus !== 'EXPLAINED');
@@ -89,5 +91,5 @@ export async function runExplanation(ports: ExplanationPorts, message: ExplainMe
 }
 
 async function store(ports: ExplanationPorts, runId: string, anomalies: Anomaly[], verdict: ExplanationVerdict): Promise<void> {
-  for (const anomaly of anomalies) await ports.results.recordExplanation(runId, anomaly.id, verdict);
+  for (const anomaly of anomalies) await ports.findings.recordExplanation(runId, anomaly.id, verdict);
 }

@@ -25,7 +25,7 @@ import { ingest } from '../../ingest/ingest.ts';
 import type { LogRecord } from '../../ingest/record.ts';
 import { IngestReport } from '../../ingest/report.ts';
 import { sealModel, type Model } from '../../model/model.ts';
-import type { DigestAnomaly, JobQueue, ObjectInfo, ObjectStore, ResultStore, RunRecord } from '../../ports.ts';
+import type { DigestAnomaly, DigestStore, JobQueue, ModelRegistry, ObjectInfo, ObjectStore, ResultReader, RunRecord } from '../../ports.ts';
 import { renderReport } from '../../report/report.ts';
 import type { TemplateCount } from '../detector.ts';
 import { trainModelWithSlice } from '../train.ts';
@@ -45,7 +45,11 @@ const DAY_MS = 86_400_000;
 export interface NightlyPorts {
   objects: ObjectStore;
   models: ModelStore;
-  results: ResultStore;
+  /** The day's runs and anomalies. */
+  reader: ResultReader;
+  digests: DigestStore;
+  /** Where rolled-forward models are recorded. */
+  modelRegistry: ModelRegistry;
   /** Where missed uploads go: the detection job queue (one message per object key). */
   missed: JobQueue<{ key: string }>;
 }
@@ -89,7 +93,7 @@ export async function runNightly(ports: NightlyPorts, job: NightlyJob): Promise<
   const dayEnd = dayStart + DAY_MS;
 
   const modelSources = (await ports.objects.list(MODELS_PREFIX)).filter((o) => o.key.endsWith('/current')).map((o) => o.key.slice(MODELS_PREFIX.length, -'/current'.length));
-  const digestSources = (await ports.results.listDigests(job.day)).map((d) => d.source);
+  const digestSources = (await ports.digests.listDigests(job.day)).map((d) => d.source);
   const sources = [...new Set([...modelSources, ...digestSources])].sort();
 
   const outcomes: SourceOutcome[] = [];
@@ -102,17 +106,17 @@ export async function runNightly(ports: NightlyPorts, job: NightlyJob): Promise<
     const missed = await enqueueMissed(ports, source, logs, job.now);
     const roll = await rollForward(ports, source, logs.filter((o) => o.lastModified !== undefined && o.lastModified >= dayStart && o.lastModified < dayEnd), job.day, job.now, historyDays);
 
-    const runs = (await ports.results.listRuns(source, { from: dayStart, to: dayEnd - 1 })).sort((a, b) => a.startedAt - b.startedAt || a.runId.localeCompare(b.runId));
+    const runs = (await ports.reader.listRuns(source, { from: dayStart, to: dayEnd - 1 })).sort((a, b) => a.startedAt - b.startedAt || a.runId.localeCompare(b.runId));
     const candidates: { runId: string; anomaly: Anomaly }[] = [];
     for (const run of runs.filter((r) => r.status === 'DONE')) {
-      const page = await ports.results.pageAnomalies(run.runId, { limit: 200 });
+      const page = await ports.reader.pageAnomalies(run.runId, { limit: 200 });
       listedAnomalies.push(...page.items);
       candidates.push(...page.items.map((anomaly) => ({ runId: run.runId, anomaly })));
     }
     const best = candidates.sort((a, b) => b.anomaly.score - a.anomaly.score || a.anomaly.id.localeCompare(b.anomaly.id)).slice(0, topN);
     const full: { runId: string; anomaly: Anomaly }[] = [];
-    for (const { runId, anomaly } of best) full.push({ runId, anomaly: (await ports.results.getAnomaly(runId, anomaly.id)) ?? anomaly });
-    if (runs.length > 0) await ports.results.putDigestHighlights(job.day, source, { top: full.map((f) => digestAnomaly(f.anomaly, f.runId)), reportKey: reportKey(job.day) });
+    for (const { runId, anomaly } of best) full.push({ runId, anomaly: (await ports.reader.getAnomaly(runId, anomaly.id)) ?? anomaly });
+    if (runs.length > 0) await ports.digests.putDigestHighlights(job.day, source, { top: full.map((f) => digestAnomaly(f.anomaly, f.runId)), reportKey: reportKey(job.day) });
     allRuns.push(...runs);
     topAnomalies.push(...full.map((f) => f.anomaly));
     templates.push(...await dayTemplates(ports, source, job.day));
@@ -125,7 +129,7 @@ export async function runNightly(ports: NightlyPorts, job: NightlyJob): Promise<
     runs: allRuns, anomalies: listedAnomalies,
     top: topAnomalies.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, Math.max(topN, 10)),
     templates: templates.sort((a, b) => b.count - a.count || a.templateId.localeCompare(b.templateId)).slice(0, 40),
-    digests: await ports.results.listDigests(job.day),
+    digests: await ports.digests.listDigests(job.day),
   });
   const key = reportKey(job.day);
   const written = (await ports.objects.getText(key)) !== html;
@@ -138,7 +142,7 @@ async function enqueueMissed(ports: NightlyPorts, source: string, logs: ObjectIn
   const recent = logs.filter((o) => o.lastModified !== undefined && o.lastModified > now - DAY_MS && o.lastModified <= now);
   if (recent.length === 0) return [];
   // A run starts after its object was written: runs since the window's start cover every recent object.
-  const runs = await ports.results.listRuns(source, { from: Math.min(...recent.map((o) => o.lastModified!)) - 60_000 });
+  const runs = await ports.reader.listRuns(source, { from: Math.min(...recent.map((o) => o.lastModified!)) - 60_000 });
   const seen = new Set(runs.map((r) => `${r.input.key}\u0000${r.input.etag}`));
   const missed = recent.filter((o) => !seen.has(`${o.key}\u0000${o.etag}`)).map((o) => o.key);
   if (missed.length > 0) await ports.missed.send(missed.map((key) => ({ key })));
@@ -186,7 +190,7 @@ async function rollForward(ports: NightlyPorts, source: string, dayLogs: ObjectI
   const { id: _id, ...rest } = trained;
   const model: Model = sealModel({ ...rest, baseline });
   const artifactKey = await ports.models.save(source, model);
-  await ports.results.recordModel({
+  await ports.modelRegistry.recordModel({
     source, modelId: model.id, trainedAt: now, artifactKey, trainedFrom: [...current.trainedFrom, ...dayLogs.map((o) => ({ key: o.key, etag: o.etag }))],
     records: model.training.records, sessions: model.training.sessions, templates: model.vocabulary.length,
   });

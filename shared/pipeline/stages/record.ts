@@ -4,18 +4,24 @@
  *
  * Ordered conditional writes instead of transactions (see docs/data-model.md):
  *   sessions → anomalies → explain messages → explainQueued → run DONE (with the day's digest).
- * The run must already have been created RUNNING by `ResultStore.startRun` (the idempotency gate).
+ * The run must already have been created RUNNING by `RunWriter.startRun` (the idempotency gate).
  * Every write is keyed deterministically, so repeating any prefix of the sequence (a redelivery, a
  * CLI run interrupted and started again) rewrites identical items and never adds one.
  */
 import type { Anomaly } from '../../detect/types.ts';
 import { stableId } from '../../hash.ts';
 import type { IngestReport } from '../../ingest/report.ts';
-import type { ExplainMessage, JobQueue, ResultStore, RunCounts, RunRecord, SessionRecord } from '../../ports.ts';
+import type { ExplainMessage, FindingWriter, JobQueue, RunCounts, RunRecord, RunWriter, SessionRecord } from '../../ports.ts';
 import type { DetectionResult } from '../detector.ts';
 
 /** How many problem messages a run keeps (their total is in its counts). */
 export const MAX_PROBLEMS_KEPT = 5;
+
+/** The stores a detection's results are written to. */
+export interface RecordPorts {
+  runs: RunWriter;
+  findings: FindingWriter;
+}
 
 export interface RecordOptions {
   /** Epoch ms the run finished. */
@@ -38,17 +44,17 @@ export interface RecordOutcome {
 }
 
 /** Stores `detection` as the result of `run` (created RUNNING by `startRun`) and marks it DONE. */
-export async function recordDetection(results: ResultStore, run: RunRecord, detection: DetectionResult, options: RecordOptions): Promise<RecordOutcome> {
+export async function recordDetection(ports: RecordPorts, run: RunRecord, detection: DetectionResult, options: RecordOptions): Promise<RecordOutcome> {
   const { runId } = run;
-  await results.putSessions(run, sessionsOf(runId, detection.anomalies));
-  await results.putAnomalies(run, detection.anomalies);
+  await ports.findings.putSessions(run, sessionsOf(runId, detection.anomalies));
+  await ports.findings.putAnomalies(run, detection.anomalies);
   const groups = explainGroups(run, detection.anomalies);
   if (options.explainQueue && !run.explainQueued) {
     await options.explainQueue.send(groups);
-    await results.markExplainQueued(runId);
+    await ports.runs.markExplainQueued(runId);
   }
   const counts = runCounts(detection, options.report.problemCount);
-  const finished = await results.finishRun(run, options.finishedAt, counts, options.report.problems.slice(0, MAX_PROBLEMS_KEPT).map((p) => p.message));
+  const finished = await ports.runs.finishRun(run, options.finishedAt, counts, options.report.problems.slice(0, MAX_PROBLEMS_KEPT).map((p) => p.message));
   return { counts, explainGroups: groups.length, finished };
 }
 

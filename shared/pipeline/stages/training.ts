@@ -6,7 +6,7 @@
 import { UserInputError } from '../../errors.ts';
 import { ingest, type IngestOptions } from '../../ingest/ingest.ts';
 import { IngestReport } from '../../ingest/report.ts';
-import type { ObjectStore, ResultStore, SourceObject } from '../../ports.ts';
+import type { ModelRegistry, ObjectStore, SourceObject } from '../../ports.ts';
 import { trainModel, type TrainOptions } from '../train.ts';
 import { BASELINE_PREFIX, classifyKey, isLogObjectKey } from './layout.ts';
 import type { ModelStore } from './model-store.ts';
@@ -15,7 +15,8 @@ import { loadSourceConfig, settingsOf, withIngestOptions } from './source-config
 export interface TrainingPorts {
   objects: ObjectStore;
   models: ModelStore;
-  results: ResultStore;
+  /** Where the trained model is recorded (ModelStore keeps the artifact itself). */
+  modelRegistry: ModelRegistry;
 }
 
 export interface TrainingJob {
@@ -72,7 +73,7 @@ export async function runTraining(ports: TrainingPorts, job: TrainingJob): Promi
   }
 
   const artifactKey = await ports.models.save(source, model);
-  await ports.results.recordModel({
+  await ports.modelRegistry.recordModel({
     source, modelId: model.id, trainedAt: job.now, artifactKey, trainedFrom,
     records: model.training.records, sessions: model.training.sessions, templates: model.vocabulary.length,
   });

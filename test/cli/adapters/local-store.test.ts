@@ -30,8 +30,8 @@ describe('openLocalStore', () => {
     const session: SessionRecord = { runId: 'r1', sessionId: 'big', totalLogsInSession: logs.length, truncated: false, logs, anomalyIds: ['a1'] };
 
     const first = await openLocalStore(storeDir);
-    expect((await first.results.startRun(run)).created).toBe(true);
-    await first.results.putSessions(run, [session]);
+    expect((await first.results.runs.startRun(run)).created).toBe(true);
+    await first.results.findings.putSessions(run, [session]);
     await first.close();
     await first.close();
     expect(existsSync(join(storeDir, 'lock'))).toBe(false);
@@ -40,9 +40,9 @@ describe('openLocalStore', () => {
 
     const second = await openLocalStore(storeDir);
     try {
-      expect((await second.results.startRun(run)).created).toBe(false);
-      expect(await second.results.getSession('r1', 'big')).toEqual(session);
-      expect(await second.results.listSources()).toEqual(['local']);
+      expect((await second.results.runs.startRun(run)).created).toBe(false);
+      expect(await second.results.reader.getSession('r1', 'big')).toEqual(session);
+      expect(await second.results.reader.listSources()).toEqual(['local']);
     } finally {
       await second.close();
     }

@@ -5,8 +5,9 @@ describe('maskToken', () => {
   it.each([
     ['plain integers become {num}', '8812', '{num}'],
     ['signed and decimal numbers become {num}', '-2', '{num}'],
-    ['numbers with units become one {num}', '874ms', '{num}'],
-    ['decimal numbers with units become one {num}', '3.5s', '{num}'],
+    ['numbers keep their unit', '874ms', '{num}ms'],
+    ['decimal numbers keep their time unit', '3.5s', '{num}s'],
+    ['sizes lose their unit', '16K', '{num}'],
     ['an ip with a port keeps the colon', '10.1.2.3:50010', '{ip}:{num}'],
     ['a Java-style /ip:port is an address', '/10.250.19.102:50010', '{ip}:{num}'],
     ['a uuid becomes {uuid}', '550e8400-e29b-41d4-a716-446655440000', '{uuid}'],
@@ -45,7 +46,7 @@ describe('maskedTokens', () => {
     const tokens = maskedTokens(message);
 
     // Assert
-    expect(tokens).toEqual(['GET', '/api/orders/{num}', '{num}', 'in', '{num}', 'user=u-{num}']);
+    expect(tokens).toEqual(['GET', '/api/orders/{num}', '{num}', 'in', '{num}ms', 'user=u-{num}']);
   });
 
   it('keeps the words of a route after an HTTP method and masks only its ids and query values', () => {
