@@ -10,7 +10,7 @@ import type { ContextCollector, RecordRef } from './context.ts';
 import { SessionJudge, type SessionVerdict } from './session-outliers.ts';
 import { sessionKey, type SessionTracker } from './session-tracker.ts';
 import { changeSignificance, shapeOf, templateDeviation, type ShapeCounter } from './template-features.ts';
-import type { Anomaly, AnomalyContext, AnomalyReason, SessionMetrics } from './types.ts';
+import type { Anomaly, AnomalyContext, AnomalyReason, AnomalyType, SessionMetrics } from './types.ts';
 
 /** A finding from pass 1, pointing at a record. */
 export interface Candidate {
@@ -335,7 +335,7 @@ export function mergeCandidates(candidates: Candidate[], sessionFindings: Candid
       Object.assign(existing, c.extra);
     } else byOrdinal.set(c.ordinal, fromCandidate(c));
   }
-  const all = [...byOrdinal.values()];
+  const all = foldSameSession([...byOrdinal.values()]);
   for (const finding of sessionFindings) {
     const host = all.filter((a) => a.sessionId === finding.sessionId).sort(byScoreThenOrdinal)[0];
     if (host) {
@@ -351,6 +351,35 @@ export function mergeCandidates(candidates: Candidate[], sessionFindings: Candid
     anomaly.id = stableId('a', runId, anomaly.type, anomaly.templateId, anomaly.ordinal);
   }
   return all;
+}
+
+/** Findings about one record that can stand for, or join, another finding of the same session. */
+const ONE_RECORD_TYPES = new Set<AnomalyType>(['DURATION_SPIKE', 'NEW_TEMPLATE']);
+
+const isOneRecordFinding = (finding: Pending) => finding.count === 1 && finding.reasons.every((r) => ONE_RECORD_TYPES.has(r.type));
+const strength = (finding: Pending) => Math.max(...finding.reasons.map((r) => r.score));
+
+/**
+ * One session, one finding: a one-record finding (a single spike, a new template seen once) in a
+ * session that already has a stronger one joins it as a reason, with its line, instead of being a
+ * finding of its own: a cascade of failures in one request is one event. Findings that stand for
+ * many records (a storm of spikes, a new template seen often, systemic shifts) stay on their own.
+ */
+function foldSameSession(findings: Pending[]): Pending[] {
+  const hostOf = new Map<string, Pending>();
+  const folded = new Set<Pending>();
+  const strongestFirst = [...findings].sort((a, b) => strength(b) - strength(a) || a.ordinal - b.ordinal);
+  for (const finding of strongestFirst) {
+    if (finding.sessionId === undefined || !isOneRecordFinding(finding)) continue;
+    const host = hostOf.get(finding.sessionId);
+    if (!host) {
+      hostOf.set(finding.sessionId, finding);
+      continue;
+    }
+    host.reasons.push(...finding.reasons.map((reason) => ({ ...reason, detail: `line ${finding.at.line}: ${reason.detail}` })));
+    folded.add(finding);
+  }
+  return findings.filter((finding) => !folded.has(finding));
 }
 
 export function contextFor(session: { key: number } | undefined, at: RecordRef, collector: ContextCollector, metrics: Map<number, SessionMetrics>): AnomalyContext {
