@@ -35,7 +35,7 @@ export function explainHeuristically(anomaly: Anomaly): Explanation {
     method: 'heuristic',
     summary: summarise(anomaly),
     rootCause: trigger
-      ? `Probable trigger (heuristic): ${cause ? `${cause.cause} — ` : ''}${describe(trigger)}`
+      ? `First failure, the probable trigger (heuristic): ${cause ? `${cause.cause} — ` : ''}${describe(trigger)}`
       : `No earlier failure in the context (heuristic): ${fallbackCause(anomaly)}`,
     causalChain: [trigger, ...chain].filter((l): l is ContextLog => !!l).map(describe),
     evidenceLines: evidence,
