@@ -7,7 +7,9 @@
  *  1. merges the runs by key, adding up each session's fragments, and writes the `keys` file
  *     (key → first ordinal, sorted by key) and chunks of whole sessions sorted by first ordinal;
  *  2. merges those chunks into the `rows` file, sessions in order of first appearance (the order an
- *     in-memory tracker numbers them in), with the `index` file (first ordinal, byte offset per session).
+ *     in-memory tracker numbers them in), with the `index` file (first ordinal, byte offset per session);
+ *     a single chunk is written as the `rows` file directly.
+ * At its fullest the store holds ~130 bytes a session (measured: 133 MB for 1 M short sessions).
  * {@link SettledSessions} then reads session i (sequential reads stream, others seek) and finds a
  * session's number from its key by two binary searches.
  */

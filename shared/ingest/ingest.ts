@@ -1,3 +1,4 @@
+import type { LineSelector } from './line-selector.ts';
 import type { ArchiveDamage, ArchiveEntry } from './archive-entry.ts';
 import { ByteReader } from './byte-reader.ts';
 import { JsonRecordMapper, resolveFieldMapping, type FieldMapping } from './field-mapping.ts';
@@ -66,8 +67,7 @@ export interface IngestOptions {
   startAt?: StartPoint;
 }
 
-/** See {@link IngestOptions.select}. */
-export type LineSelector = (source: string, line: number, text: string) => boolean;
+export type { LineSelector } from './line-selector.ts';
 
 /**
  * Reads one JSON-lines file and must give exactly what `LineSplitter` + `JsonLinesSink` give here:

@@ -4,7 +4,7 @@
  */
 import type { JsonRecordMapper } from './field-mapping.ts';
 import { SKIP, type JsonParser, type TextParser } from './formats/preset.ts';
-import type { LineSelector } from './ingest.ts';
+import type { LineSelector } from './line-selector.ts';
 import { describeDropped, parseWithoutNonFinite } from './json-lenient.ts';
 import type { LineSink } from './line-splitter.ts';
 import { durationFromMessage } from './message-duration.ts';

@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * sinks.ts takes the `LineSelector` type from ingest.ts, which imports the sinks: the type belongs
  * in a module both can import.
  */
-const KNOWN_CYCLES = ['shared/ingest/ingest.ts → shared/ingest/sinks.ts → shared/ingest/ingest.ts'];
+const KNOWN_CYCLES: string[] = [];
 const DIRS = ['shared', 'cli', 'functions'];
 
 function typescriptFiles(dir: string): string[] {
