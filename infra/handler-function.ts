@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
@@ -44,6 +44,8 @@ export interface HandlerFunctionProps {
   timeout: Duration;
   environment: Record<string, string>;
   logRetention?: RetentionDays;
+  /** /tmp size in MiB (default Lambda's 512): detection spills session counters there. */
+  ephemeralStorageMiB?: number;
 }
 
 export class HandlerFunction extends Construct {
@@ -58,6 +60,7 @@ export class HandlerFunction extends Construct {
     this.fn = new LambdaFunction(this, 'Function', {
       code: Code.fromAsset(this.bundleDir), handler: 'index.handler', runtime: Runtime.NODEJS_22_X, architecture: Architecture.ARM_64,
       memorySize: props.memorySize, timeout: props.timeout, logGroup,
+      ...(props.ephemeralStorageMiB !== undefined && { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMiB) }),
       // The bundle ships its source maps: stack traces in the logs name the .ts lines.
       environment: { POWERTOOLS_SERVICE_NAME: id.toLowerCase(), NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     });

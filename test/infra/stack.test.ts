@@ -105,6 +105,12 @@ describe('the logsleuth stack', () => {
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
   });
 
+  it('gives detection 2 GiB of /tmp for spilled session counters', () => {
+    const detect = resources('AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.DETECT_QUEUE_URL !== undefined && f.Properties.Environment?.Variables?.DEADLINE_RESERVE_MS !== undefined);
+    expect(detect).toHaveLength(1);
+    expect(detect[0]![1].Properties.EphemeralStorage).toEqual({ Size: 2048 });
+  });
+
   it('keeps results in an on-demand table with PITR, TTL on expiresAt and two GSIs', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
