@@ -7,7 +7,7 @@ import { resolveFieldMapping } from '../../shared/ingest/field-mapping.ts';
 import type { IngestOptions, LineSelector } from '../../shared/ingest/ingest.ts';
 import type { LogRecord } from '../../shared/ingest/record.ts';
 import type { Model } from '../../shared/model/model.ts';
-import { Detector, type DetectionResult, type DetectOptions } from '../../shared/pipeline/detector.ts';
+import { detectAnomalies, type DetectionResult, type DetectOptions } from '../../shared/pipeline/detect.ts';
 import { ParallelJsonLines } from './parallel-json-lines.ts';
 import { WorkerPool } from './pool.ts';
 import { BUNDLED_WORKER, workerEntry } from './worker-entry.ts';
@@ -41,21 +41,16 @@ export class ParallelReading {
   }
 
   /**
-   * `detectAnomalies` (shared/pipeline/detect.ts), step for step (keep the two alike), with pass 1's
-   * records matched on the workers: the detector gets their clusters instead of matching again.
-   * Batches read on the main thread (other formats) are matched there.
+   * Detection with pass 1's records matched on the workers: the detector gets their clusters
+   * instead of matching again. Batches read on the main thread (other formats) are matched there.
    */
   async detect(model: Model, openRecords: (select?: LineSelector) => AsyncIterable<LogRecord[]>, options: DetectOptions): Promise<DetectionResult> {
-    const detector = new Detector(model, options);
     this.pool.useMiner(model.miner.toJSON());
     try {
-      for await (const batch of openRecords()) detector.observe(batch, this.reader.clusters.get(batch));
+      return await detectAnomalies(model, openRecords, options, (batch) => this.reader.clusters.get(batch));
     } finally {
       this.pool.useMiner(null);
     }
-    detector.startCollecting();
-    if (detector.needsCollecting) for await (const batch of openRecords(detector.select)) detector.collect(batch);
-    return detector.finish();
   }
 
   /** What the workers did, for `--debug`. */

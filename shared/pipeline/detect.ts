@@ -14,9 +14,11 @@ export async function detectAnomalies(
   /** Opens the input from the start; the second call gets a selector of the lines worth parsing. */
   openRecords: (select?: LineSelector) => AsyncIterable<LogRecord[]>,
   options: DetectOptions,
+  /** Pass 1's clusters when they were matched elsewhere (the CLI's worker threads); else matched here. */
+  clustersOf?: (batch: LogRecord[]) => Int32Array | undefined,
 ): Promise<DetectionResult> {
   const detector = new Detector(model, options);
-  for await (const batch of openRecords()) detector.observe(batch);
+  for await (const batch of openRecords()) detector.observe(batch, clustersOf?.(batch));
   detector.startCollecting();
   // Nothing kept, nothing to fetch: the input is read once.
   if (detector.needsCollecting) for await (const batch of openRecords(detector.select)) detector.collect(batch);
