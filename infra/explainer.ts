@@ -11,6 +11,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BEDROCK_MAX_ATTEMPTS, BEDROCK_TIMEOUT_MS, explainMessageMs } from '../functions/lib/bedrock-budget.ts';
 import { SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
 import { acknowledgeDataAccess } from './handler-function.ts';
 import { PipelineFunction } from './pipeline-function.ts';
@@ -53,6 +54,12 @@ export class ExplainerFunction extends Construct {
   constructor(scope: Construct, id: string, props: ExplainerFunctionProps) {
     super(scope, id);
     const modelId = props.modelId ?? DEFAULT_BEDROCK_MODEL_ID;
+    // One message at its worst (two calls, every SDK attempt timing out, the longest backoffs) must
+    // fit the timeout; later messages of a batch are handed back by the handler's deadline check.
+    const worstMessageMs = explainMessageMs(BEDROCK_MAX_ATTEMPTS, BEDROCK_TIMEOUT_MS);
+    if (props.timeout.toMilliseconds() < worstMessageMs) {
+      throw new Error(`the explainer's timeout (${props.timeout.toSeconds()} s) is shorter than one message at worst (${worstMessageMs / 1000} s): raise it or lower BEDROCK_TIMEOUT_MS / BEDROCK_MAX_ATTEMPTS`);
+    }
     this.function = new PipelineFunction(this, 'Explain', {
       bundle: 'explain',
       memorySize: 1024,
@@ -62,12 +69,12 @@ export class ExplainerFunction extends Construct {
         BEDROCK_MODEL_ID: modelId,
         EXPLAIN_CACHE_HOURS: String(props.cacheHours ?? 24),
         EXPLAIN_MAX_INPUT_TOKENS: String(props.maxInputTokens ?? 8000),
-        // Each call may wait for the SDK's backoff; a call never starts with less time than this left.
-        BEDROCK_TIMEOUT_MS: '60000',
-        BEDROCK_MAX_ATTEMPTS: '4',
+        // Per attempt and attempts per call: the budget above (functions/lib/bedrock-budget.ts).
+        BEDROCK_TIMEOUT_MS: String(BEDROCK_TIMEOUT_MS),
+        BEDROCK_MAX_ATTEMPTS: String(BEDROCK_MAX_ATTEMPTS),
       },
       queue: props.queue,
-      // Small batches: each group is one model call of up to a minute, all within the 5-minute timeout.
+      // Small batches: a group usually takes seconds; when the first ones took long, the rest go back before the deadline.
       batchSize: 3,
       maxConcurrency: props.maxConcurrency ?? 2,
     });
@@ -76,12 +83,14 @@ export class ExplainerFunction extends Construct {
     props.table.grantReadWriteData(fn);
     props.bucket.grantRead(fn, `${SESSIONS_PREFIX}*`);
     props.bucket.grantRead(fn, 'contexts/*');
+    // A verdict over 64 KB is written beside the anomaly's item (contexts/<runId>/<id>.verdict.<hash>.json).
+    props.bucket.grantPut(fn, 'contexts/*');
 
     const { statements, arns } = bedrockStatements(this, modelId, props.inferenceRegions);
     for (const statement of statements) fn.addToRolePolicy(statement);
     this.modelArns = arns;
 
-    acknowledgeDataAccess(this.function, props.bucket, props.table, [SESSIONS_PREFIX, 'contexts/'], ['s3:GetObject*', 's3:GetBucket*', 's3:List*']);
+    acknowledgeDataAccess(this.function, props.bucket, props.table, [SESSIONS_PREFIX, 'contexts/'], ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*']);
   }
 }
 

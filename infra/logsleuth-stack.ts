@@ -7,10 +7,12 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../functions/lib/table-schema.ts';
 import { BASELINE_PREFIX, CHECKPOINTS_PREFIX, CONFIG_PREFIX, LOGS_PREFIX, MODELS_PREFIX, SESSIONS_PREFIX } from '../shared/pipeline/stages/layout.ts';
+import { Alarms } from './alarms.ts';
 import { ExplainerFunction } from './explainer.ts';
 import { NightlyJob } from './nightly.ts';
 import { acknowledgeDataAccess } from './handler-function.ts';
@@ -26,6 +28,16 @@ export interface LogsleuthStackProps extends StackProps {
 }
 
 export const TRAIN_TIMEOUT = Duration.minutes(15);
+/** Default quiet period before a baseline upload trains (context `trainingQuietSeconds`, 0–900). */
+export const TRAINING_QUIET_SECONDS = 300;
+
+/** The training queue's delivery delay from the context value (SQS allows 0–900 s). */
+export function trainingQuietSeconds(value: unknown): number {
+  if (value === undefined) return TRAINING_QUIET_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) throw new Error(`trainingQuietSeconds must be a whole number of seconds from 0 to 900 (SQS's delivery delay limit), not ${String(value)}`);
+  return seconds;
+}
 export const DETECT_TIMEOUT = Duration.minutes(15);
 /** The explainer (next issue) will call Bedrock per group; its queue is sized for that timeout now. */
 export const EXPLAIN_TIMEOUT = Duration.minutes(5);
@@ -74,6 +86,9 @@ export class LogsleuthStack extends Stack {
     }
 
     const trainJobs = new QueueWithDlq(this, 'TrainJobs', { consumerTimeout: TRAIN_TIMEOUT });
+    // Debounced training: every baseline notification waits out a quiet period on the queue, then
+    // only the source's newest upload trains (shared/pipeline/stages/training-debounce.ts).
+    (trainJobs.queue.node.defaultChild as CfnQueue).delaySeconds = trainingQuietSeconds(this.node.tryGetContext('trainingQuietSeconds'));
     const detectJobs = new QueueWithDlq(this, 'DetectJobs', { consumerTimeout: DETECT_TIMEOUT });
     const explainJobs = new QueueWithDlq(this, 'ExplainJobs', { consumerTimeout: EXPLAIN_TIMEOUT });
 
@@ -92,7 +107,8 @@ export class LogsleuthStack extends Stack {
       queue: trainJobs.queue, batchSize: 1, maxConcurrency: 2,
     });
     const detect = new PipelineFunction(this, 'Detect', {
-      bundle: 'detect', memorySize: 2048, timeout: DETECT_TIMEOUT,
+      // 2 GiB of /tmp holds the spilled counters of ~10 M sessions (about 130 bytes each at the fullest).
+      bundle: 'detect', memorySize: 2048, timeout: DETECT_TIMEOUT, ephemeralStorageMiB: 2048,
       environment: { ...common, EXPLAIN_QUEUE_URL: explainJobs.queue.queueUrl, DETECT_QUEUE_URL: detectJobs.queue.queueUrl, DEADLINE_RESERVE_MS: '60000' },
       queue: detectJobs.queue, batchSize: 5, maxConcurrency: 10,
     });
@@ -135,5 +151,8 @@ export class LogsleuthStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'ExplainQueueUrl', { value: explainJobs.queue.queueUrl });
     new CfnOutput(this, 'DetectDlqUrl', { value: detectJobs.deadLetterQueue.queueUrl });
+
+    // Last: the alarms find every function and DLQ made above (infra/alarms.ts; parameter AlarmEmail).
+    new Alarms(this, 'Alarms');
   }
 }

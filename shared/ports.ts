@@ -104,6 +104,8 @@ export interface ContinueDetectionMessage {
   checkpointKey: string;
   /** 1 for the first follow-up. */
   continuation: number;
+  /** The lease owner of the invocation that sent this follow-up: the follow-up takes the run's lease over from it. */
+  leaseOwner?: string;
   /**
    * The text of `config/<source>.json` as the run's first invocation read it (absent: there was
    * none). Carried so that every invocation of a run reads the object the same way, even when the

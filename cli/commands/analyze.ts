@@ -23,6 +23,7 @@ import { UserInputError } from '../../shared/errors.ts';
 import { contaminationNote } from '../../shared/detect/session-outliers.ts';
 import { DEFAULT_SESSION_BUDGET } from '../../shared/detect/session-tracker.ts';
 import { FileSpillStore } from '../../functions/lib/file-spill-store.ts';
+import { contentId } from '../adapters/content-id.ts';
 
 interface TrainFlags extends InputFlags { seed: number; contamination: number }
 interface DetectFlags extends TrainFlags, WorkerFlags { z: number; json?: boolean; out?: string; report?: string; top: number; budget: number; sessionBudget: number; maxAnomalies: number; store: string | boolean; source: string }
@@ -137,10 +138,11 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   // Said with the run's other notes (stderr, and `notes` in --json).
   const gateNote = contaminationNote(model.sessionGate);
   if (gateNote) local.report.note(gateNote);
-  // The run id names the model, the inputs (names and sizes) and the options that change the findings,
-  // so re-running the same thing gives the same ids (and stores nothing twice).
-  const runId = stableId('r', model.id, flags.z, flags.maxAnomalies, regex?.source, JSON.stringify(ingestOptions(flags)),
-    ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`));
+  // The run id names the model, the inputs (names and contents: see content-id.ts) and the options that
+  // change the findings, so re-running the same thing gives the same ids (and stores nothing twice),
+  // and a file rewritten with other bytes of the same size is a new run.
+  const inputsId = await contentId(local.inputs);
+  const runId = stableId('r', model.id, flags.z, flags.maxAnomalies, regex?.source, JSON.stringify(ingestOptions(flags)), inputsId);
   // Session counters past --session-budget go to a temporary directory, removed when detection ends.
   const spill = new FileSpillStore(undefined, { removeOnExit: true });
   const detectOptions = { runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }), spill, sessionBudget: flags.sessionBudget };
@@ -157,7 +159,7 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   let notStored: string | undefined;
   if (flags.store !== false && somethingRead(local.report)) {
     try {
-      stored = await storeRun(typeof flags.store === 'string' ? flags.store : undefined, flags.source, paths, local, model, explained, started);
+      stored = await storeRun(typeof flags.store === 'string' ? flags.store : undefined, flags.source, paths, local, model, explained, started, inputsId);
     } catch (error) {
       notStored = `the run was not stored: ${(error as Error).message}. Its results are above; to keep them, run the same command again when the store can be written (the run id stays the same)`;
     }
@@ -244,7 +246,7 @@ export interface StoredRun { dir: string; runId: string; created: boolean }
  * Keeps the run in the embedded store through the cloud's own write sequence: `startRun` (the
  * idempotency gate), then {@link recordDetection}. A run stored before is left as it is.
  */
-async function storeRun(dir: string | undefined, source: string, paths: string[], local: LocalInputs, model: Model, detection: DetectionResult, startedAt: number): Promise<StoredRun> {
+async function storeRun(dir: string | undefined, source: string, paths: string[], local: LocalInputs, model: Model, detection: DetectionResult, startedAt: number, inputsId: string): Promise<StoredRun> {
   const { openLocalStore } = await import('../adapters/local-store.ts');
   const store = await openLocalStore(dir);
   try {
@@ -252,7 +254,7 @@ async function storeRun(dir: string | undefined, source: string, paths: string[]
       runId: detection.runId, source, modelId: model.id, startedAt,
       input: {
         location: process.cwd(), key: paths.join(', '),
-        etag: stableId('e', ...local.inputs.map((i) => `${i.name}:${i.size ?? ''}`)),
+        etag: stableId('e', inputsId),
         size: local.inputs.reduce((sum, i) => sum + (i.size ?? 0), 0),
       },
     };

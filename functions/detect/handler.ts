@@ -1,7 +1,9 @@
 /**
  * Detection Lambda: S3 notifications (and our own follow-ups) from the detection job queue →
  * `runDetection`. Failures the queue should retry are thrown per record (partial batch response);
- * permanent ones end as FAILED runs inside the stage and the message is consumed.
+ * permanent ones end as FAILED runs inside the stage and the message is consumed. A message whose run
+ * another invocation is working on (its lease is held) is handed back the same way, and comes again
+ * after the visibility timeout, when that run is DONE (then the message is dropped) or its lease expired.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -30,6 +32,11 @@ const ports: DetectionPorts = {
 };
 const processor = new BatchProcessor(EventType.SQS);
 
+/** The run is being worked on by another invocation: the message goes back to the queue for later. */
+export class RunLeaseHeld extends Error {
+  override name = 'RunLeaseHeld';
+}
+
 async function detectRecord(record: SQSRecord, context: Context): Promise<void> {
   for (const job of jobsFromBody(record.body)) {
     if (job.kind === 'object' && job.bucket !== config.BUCKET_NAME) {
@@ -41,9 +48,12 @@ async function detectRecord(record: SQSRecord, context: Context): Promise<void> 
     const outcome = await runDetection(ports, job.kind === 'object' ? { kind: 'object', key: job.key } : job, {
       now: Date.now(), remainingMs: () => context.getRemainingTimeInMillis(), reserveMs: config.DEADLINE_RESERVE_MS, maxContinuations: config.MAX_CONTINUATIONS,
       detect: { spill },
+      // Unique per invocation and message: two records of one batch for the same object do not share it.
+      lease: { owner: `${context.awsRequestId}/${record.messageId}`, marginMs: config.LEASE_MARGIN_MS },
     }).finally(() => spill.dispose());
     const log = outcome.status === 'FAILED' ? logger.error.bind(logger) : logger.info.bind(logger);
     log('detection', { key: job.key, messageId: record.messageId, ...outcome });
+    if (outcome.status === 'BUSY') throw new RunLeaseHeld(`run ${outcome.runId} of ${job.key} is being worked on by another invocation: message handed back`);
   }
 }
 

@@ -23,7 +23,10 @@ export interface BedrockClientOptions {
 
 /**
  * A Bedrock Runtime client with the standard retry strategy (exponential backoff with jitter for
- * throttling, 5xx and timeouts). Its default HTTP/2 handler is kept; only the timeout is set.
+ * throttling, 5xx and timeouts). Its default HTTP/2 handler is kept; only the per-attempt timeout is
+ * set (a stream without activity for that long is abandoned and retried; Converse sends nothing
+ * until its answer is complete, so it bounds each attempt). The worst case of a call, both settings
+ * together: functions/lib/bedrock-budget.ts.
  */
 export function bedrockClient(options: BedrockClientOptions): BedrockRuntimeClient {
   return new BedrockRuntimeClient({

@@ -21,7 +21,7 @@ export function documentClient(config: Pick<BaseConfig, 'AWS_ENDPOINT_URL_DYNAMO
   return DynamoDBDocumentClient.from(new DynamoDBClient(url ? { endpoint: url } : {}), { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** Every result-store port over the stack's table; record lists too big for an item go to `overflow` (the bucket). */
+/** Every result-store port over the stack's table; attributes too big for an item go to `overflow` (the bucket). */
 export function resultStores(config: Pick<BaseConfig, 'AWS_ENDPOINT_URL_DYNAMODB' | 'TABLE_NAME' | 'RETENTION_DAYS'>, overflow: ObjectStore): DynamoResultStores {
   return dynamoResultStores({ client: documentClient(config), tableName: config.TABLE_NAME, overflow, retentionDays: config.RETENTION_DAYS });
 }

@@ -30,16 +30,27 @@ export const detectConfigSchema = baseConfigSchema.extend({
    * read again from the start each time, so for them the cap also bounds the re-reading.
    */
   MAX_CONTINUATIONS: z.coerce.number().int().min(0).default(50),
+  /**
+   * A run's lease lasts the invocation's remaining time plus this margin (the follow-up's trip to the
+   * next invocation, which takes the lease over). Keep it well under the queue's visibility timeout.
+   */
+  LEASE_MARGIN_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type DetectConfig = z.infer<typeof detectConfigSchema>;
 
-/** The results API (read only). */
+/**
+ * The results API (read only). The key of the pagination cursors' HMAC (integrity of cursors, not
+ * access control: IAM is) comes from the Secrets Manager secret CURSOR_SECRET_ARN (deployed) or,
+ * for local runs and tests only, from CURSOR_SECRET itself.
+ */
 export const apiConfigSchema = baseConfigSchema.extend({
-  /** Key of the pagination cursors' HMAC (integrity of cursors, not access control: IAM is). */
-  CURSOR_SECRET: z.string().min(16),
+  CURSOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  CURSOR_SECRET: z.string().min(16).optional(),
+}).refine((c) => c.CURSOR_SECRET_ARN !== undefined || c.CURSOR_SECRET !== undefined, {
+  path: ['CURSOR_SECRET_ARN'], message: 'set CURSOR_SECRET_ARN (the cursor key\'s secret) or, locally, CURSOR_SECRET',
 });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
@@ -66,10 +77,14 @@ export const explainConfigSchema = baseConfigSchema.extend({
   EXPLAIN_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(100).default(1000),
   /** Reuse an explanation for the same signature for this many hours (0: never). */
   EXPLAIN_CACHE_HOURS: z.coerce.number().min(0).default(24),
-  /** SDK attempts per call (throttling and 5xx are retried with backoff) before the message goes back to the queue. */
-  BEDROCK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
-  /** One Converse request, ms. */
-  BEDROCK_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /**
+   * SDK attempts per call (throttling, 5xx and timeouts are retried with backoff) before the message
+   * goes back to the queue. With BEDROCK_TIMEOUT_MS, sized so a whole message fits the Lambda
+   * timeout (functions/lib/bedrock-budget.ts; the infra sets both).
+   */
+  BEDROCK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** One Converse attempt, ms (the SDK's per-attempt request timeout). */
+  BEDROCK_TIMEOUT_MS: z.coerce.number().int().min(1000).default(40_000),
 });
 export type ExplainConfig = z.infer<typeof explainConfigSchema>;
 

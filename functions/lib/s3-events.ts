@@ -16,7 +16,7 @@ const testEvent = z.object({ Event: z.literal('s3:TestEvent') }).loose();
 const continueMessage = z.object({
   kind: z.literal('continue-detection'), runId: z.string(), location: z.string(), key: z.string(), etag: z.string(),
   source: z.string(), modelId: z.string(), checkpointKey: z.string(), continuation: z.number().int().positive(),
-  configText: z.string().optional(),
+  configText: z.string().optional(), leaseOwner: z.string().optional(),
 });
 
 export type Job = { kind: 'object'; bucket: string; key: string } | ContinueDetectionMessage;

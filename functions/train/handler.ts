@@ -1,6 +1,7 @@
 /**
  * Training Lambda: S3 notifications for `baseline/<source>/…` from the training job queue →
- * `runTraining`. Transient failures are thrown per record (the queue retries, then the DLQ);
+ * `runTraining`, debounced (training-debounce.ts): uploads of one source within the queue's delivery
+ * delay make one training, by the message of the newest object. Transient failures are thrown per record (the queue retries, then the DLQ);
  * a baseline with nothing readable is logged as an error and consumed.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -27,7 +28,8 @@ async function trainRecord(record: SQSRecord): Promise<void> {
   for (const job of jobsFromBody(record.body)) {
     if (job.kind !== 'object' || job.bucket !== config.BUCKET_NAME) continue;
     try {
-      const outcome = await runTraining(ports, { key: job.key, now: Date.now() });
+      // Debounced: the queue delays each message by a quiet period, and only the newest upload trains.
+      const outcome = await runTraining(ports, { key: job.key, now: Date.now(), debounce: true });
       logger.info('training', { key: job.key, ...outcome });
     } catch (error) {
       if (!(error instanceof LogsleuthError) || error.retryable) throw error;

@@ -15,6 +15,7 @@ export const SAMPLE_FUNCTION_ENV: Record<string, string> = {
   BUCKET_NAME: 'logsleuth-data',
   EXPLAIN_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/explain',
   DETECT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/detect',
+  NIGHTLY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/nightly',
   CURSOR_SECRET: 'a-sample-cursor-secret-of-32-chars',
   POWERTOOLS_SERVICE_NAME: 'bundle-check',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -11,6 +11,7 @@
  *   GET /runs/:runId/anomalies?type&minScore&limit&cursor   a run's anomalies, best first, paginated
  *   GET /runs/:runId/anomalies/:anomalyId           one anomaly (context complete) + its session's summary
  *   GET /runs/:runId/sessions/:sessionId            one session: records and metrics
+ *   GET /sources/:source/runs/:runId[/…]            the four run routes above, under the run's source
  *   GET /digests/:day?source                        a day's digest, every source (or one)
  *
  * Every parameter is validated (zod); every error, including unknown routes and failures, has one
@@ -99,44 +100,61 @@ export function createApi(deps: ApiDependencies): Hono {
     return c.json({ items: await deps.models.listModels(source) });
   });
 
-  app.get('/runs/:runId', async (c) => {
-    const id = param(c, 'runId', runId);
-    query(c, noQuery);
-    return c.json(found(await deps.reader.getRun(id), `run ${id}`));
-  });
+  // Every run route answers twice: as /runs/:runId/… and under its source, /sources/:source/runs/:runId/…,
+  // where a run of another source is a 404. An IAM policy on /sources/<source>/* then covers a run's details.
+  for (const scoped of [false, true]) {
+    const base = scoped ? '/sources/:source/runs/:runId' : '/runs/:runId';
+    /** The run id, after checking (scoped routes only) that the run belongs to the source in the path. */
+    const runIdOf = async (c: Context): Promise<string> => {
+      const id = param(c, 'runId', runId);
+      if (!scoped) return id;
+      const source = param(c, 'source', userText(256));
+      const run = await deps.reader.getRun(id);
+      // The same answer for another source's run as for no run: a scoped caller learns nothing of other sources.
+      if (run?.source !== source) throw new ApiError(404, `no run ${id} in source ${source}`);
+      return id;
+    };
 
-  app.get('/runs/:runId/anomalies', async (c) => {
-    const id = param(c, 'runId', runId);
-    const q = query(c, anomaliesQuery);
-    // An unknown run is a 404, not an empty list: a typo should not look like a quiet run.
-    found(await deps.reader.getRun(id), `run ${id}`);
-    const fingerprint = JSON.stringify(['anomalies', id, q.type ?? null, q.minScore ?? null]);
-    const page = await deps.reader.pageAnomalies(id, {
-      limit: q.limit, ...(q.cursor && { after: cursors.decode(fingerprint, q.cursor) }),
-      ...(q.type && { type: q.type }), ...(q.minScore !== undefined && { minScore: q.minScore }),
+    app.get(base, async (c) => {
+      const id = await runIdOf(c);
+      query(c, noQuery);
+      return c.json(found(await deps.reader.getRun(id), `run ${id}`));
     });
-    return c.json({ items: page.items.map(listed), ...(page.next && { nextCursor: cursors.encode(fingerprint, page.next) }) });
-  });
 
-  app.get('/runs/:runId/anomalies/:anomalyId', async (c) => {
-    const id = param(c, 'runId', runId);
-    const aid = param(c, 'anomalyId', anomalyId);
-    query(c, noQuery);
-    const anomaly = found(await deps.reader.getAnomaly(id, aid), `anomaly ${aid} in run ${id}`);
-    const sessionId = anomaly.context.sessionId ?? anomaly.sessionId;
-    const session = sessionId !== undefined ? await deps.reader.getSession(id, sessionId) : undefined;
-    return c.json({
-      anomaly,
-      session: session ? { sessionId: session.sessionId, totalLogsInSession: session.totalLogsInSession, truncated: session.truncated, metrics: session.metrics, anomalyIds: session.anomalyIds } : null,
+    app.get(`${base}/anomalies`, async (c) => {
+      const id = await runIdOf(c);
+      const q = query(c, anomaliesQuery);
+      // An unknown run is a 404, not an empty list: a typo should not look like a quiet run.
+      found(await deps.reader.getRun(id), `run ${id}`);
+      const fingerprint = JSON.stringify(['anomalies', id, q.type ?? null, q.minScore ?? null]);
+      const page = await deps.reader.pageAnomalies(id, {
+        limit: q.limit, ...(q.cursor && { after: cursors.decode(fingerprint, q.cursor) }),
+        ...(q.type && { type: q.type }), ...(q.minScore !== undefined && { minScore: q.minScore }),
+      });
+      return c.json({ items: page.items.map(listed), ...(page.next && { nextCursor: cursors.encode(fingerprint, page.next) }) });
     });
-  });
 
-  app.get('/runs/:runId/sessions/:sessionId', async (c) => {
-    const id = param(c, 'runId', runId);
-    const sid = param(c, 'sessionId', userText(512));
-    query(c, noQuery);
-    return c.json(found(await deps.reader.getSession(id, sid), `session ${sid} in run ${id}`));
-  });
+    app.get(`${base}/anomalies/:anomalyId`, async (c) => {
+      const id = await runIdOf(c);
+      const aid = param(c, 'anomalyId', anomalyId);
+      query(c, noQuery);
+      const anomaly = found(await deps.reader.getAnomaly(id, aid), `anomaly ${aid} in run ${id}`);
+      const sessionId = anomaly.context.sessionId ?? anomaly.sessionId;
+      const session = sessionId !== undefined ? await deps.reader.getSession(id, sessionId) : undefined;
+      return c.json({
+        anomaly,
+        session: session ? { sessionId: session.sessionId, totalLogsInSession: session.totalLogsInSession, truncated: session.truncated, metrics: session.metrics, anomalyIds: session.anomalyIds } : null,
+      });
+    });
+
+    app.get(`${base}/sessions/:sessionId`, async (c) => {
+      const id = await runIdOf(c);
+      // Any id the store holds (long ones are hashed in its keys) up to what fits in API Gateway's 10 KB request line and headers.
+      const sid = param(c, 'sessionId', userText(4096));
+      query(c, noQuery);
+      return c.json(found(await deps.reader.getSession(id, sid), `session ${sid} in run ${id}`));
+    });
+  }
 
   app.get('/digests/:day', async (c) => {
     const d = param(c, 'day', day);

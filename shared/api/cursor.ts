@@ -3,9 +3,10 @@
  * a fingerprint of the query it belongs to, and carries an HMAC over both: an edited cursor, one
  * from another listing, or one with other filters is refused (a 400), and the store never sees a
  * key it did not make. The MAC is integrity, not access control: IAM decides who may read at all.
+ * The key is passed in (the API Lambda reads it from Secrets Manager; `serve` makes a random one).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { UserInputError } from '../errors.ts';
+import { LogsleuthError, UserInputError } from '../errors.ts';
 
 /** A cursor that was not made by this API for this query. */
 export class InvalidCursor extends UserInputError {
@@ -13,10 +14,17 @@ export class InvalidCursor extends UserInputError {
 }
 
 const MAX_CURSOR_LENGTH = 4096;
+/** Shorter keys are refused: a guessable key would let anyone forge cursors. */
+export const MIN_CURSOR_KEY_LENGTH = 16;
 
 export class CursorCodec {
-  /** @param secret the HMAC key; cursors made with one key are refused by another. */
-  constructor(private readonly secret: string) {}
+  /**
+   * @param secret the HMAC key; cursors made with one key are refused by another.
+   * @throws {LogsleuthError} when the key is shorter than {@link MIN_CURSOR_KEY_LENGTH} characters.
+   */
+  constructor(private readonly secret: string) {
+    if (secret.length < MIN_CURSOR_KEY_LENGTH) throw new LogsleuthError(`the cursor key has ${secret.length} characters: it needs at least ${MIN_CURSOR_KEY_LENGTH}`);
+  }
 
   /** The cursor for the page after this one: `base64url(json).mac`. */
   encode(query: string, token: string): string {

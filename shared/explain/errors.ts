@@ -26,3 +26,21 @@ export class ModelUnavailableError extends LogsleuthError {
   override name = 'ModelUnavailableError';
   override readonly retryable: boolean = true;
 }
+
+/**
+ * Too little of the invocation is left for a model call to finish in the worst case (every attempt
+ * timing out, with backoff): the call is not started and the message goes back to the queue.
+ */
+export class DeadlineError extends LogsleuthError {
+  override name = 'DeadlineError';
+  override readonly retryable: boolean = true;
+}
+
+/**
+ * Another invocation is explaining a group with the same signature right now: this group is handed
+ * back and, when it comes back, reuses that explanation from the cache instead of a second call.
+ */
+export class SignatureBusyError extends LogsleuthError {
+  override name = 'SignatureBusyError';
+  override readonly retryable: boolean = true;
+}

@@ -1,4 +1,5 @@
 import type { Anomaly, Explanation } from '../detect/types.ts';
+import type { CallDeadline } from './deadline.ts';
 import { explainHeuristically } from './heuristic.ts';
 
 /** Turns an anomaly and its context into a root-cause analysis (port: heuristic, Bedrock, OpenAI-compatible). */
@@ -9,9 +10,15 @@ export interface Explainer {
   /**
    * Explains `anomaly`; `related` are other anomalies of its group (same session), which share its
    * context and are named in the prompt. LLM explainers throw `ModelUnavailableError` (retry later)
-   * or `ModelRequestError` / `InvalidAnswerError` (permanent).
+   * or `ModelRequestError` / `InvalidAnswerError` (permanent); with a `deadline`, `DeadlineError`
+   * (retryable) instead of starting a model call that could not finish in time.
    */
-  explain(anomaly: Anomaly, related?: Anomaly[]): Promise<Explanation>;
+  explain(anomaly: Anomaly, related?: Anomaly[], options?: ExplainOptions): Promise<Explanation>;
+}
+
+export interface ExplainOptions {
+  /** Checked before each model call (an explainer without model calls ignores it). */
+  deadline?: CallDeadline;
 }
 
 /** The default, offline explainer. */

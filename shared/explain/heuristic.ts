@@ -59,19 +59,19 @@ function findTrigger(logs: ContextLog[], anomalyIndex: number, related: (log: Co
 }
 
 function describe(log: ContextLog): string {
-  return `line ${log.line}${log.service ? ` (${log.service})` : ''}: ${log.message}${log.durationMs !== undefined ? ` [${log.durationMs} ms]` : ''}`;
+  return `line ${log.line}${log.service ? ` (${log.service})` : ''}: ${clip(log.message)}${log.durationMs !== undefined ? ` [${log.durationMs} ms]` : ''}`;
 }
 
 function summarise(anomaly: Anomaly): string {
   switch (anomaly.type) {
     case 'DURATION_SPIKE':
-      return `"${anomaly.template}" took ${anomaly.durationMs} ms against a baseline median of ${anomaly.baselineMedianMs?.toFixed(1)} ms (z ${anomaly.zScore?.toFixed(1)} in log space)${anomaly.count > 1 ? `; ${anomaly.count} such spikes in this template` : ''}.`;
+      return `"${clip(anomaly.template)}" took ${anomaly.durationMs} ms against a baseline median of ${anomaly.baselineMedianMs?.toFixed(1)} ms (z ${anomaly.zScore?.toFixed(1)} in log space)${anomaly.count > 1 ? `; ${anomaly.count} such spikes in this template` : ''}.`;
     case 'NEW_TEMPLATE':
-      return `A message never seen in the baseline appeared ${anomaly.count} time(s): "${anomaly.template}".`;
+      return `A message never seen in the baseline appeared ${anomaly.count} time(s): "${clip(anomaly.template)}".`;
     case 'TEMPLATE_OUTLIER':
-      return `The statistics of "${anomaly.template}" moved away from its baseline (isolation score ${anomaly.ifScore?.toFixed(2)} vs ${anomaly.baselineIfScore?.toFixed(2)} in the baseline).`;
+      return `The statistics of "${clip(anomaly.template)}" moved away from its baseline (isolation score ${anomaly.ifScore?.toFixed(2)} vs ${anomaly.baselineIfScore?.toFixed(2)} in the baseline).`;
     case 'ERROR_BURST':
-      return `"${anomaly.template}" logged warnings/errors at ${pct(anomaly.errorRate)} against ${pct(anomaly.baselineErrorRate)} in the baseline.`;
+      return `"${clip(anomaly.template)}" logged warnings/errors at ${pct(anomaly.errorRate)} against ${pct(anomaly.baselineErrorRate)} in the baseline.`;
     case 'SESSION_OUTLIER':
       return `Session ${anomaly.sessionId} has a mix of events unlike the baseline sessions (isolation score ${anomaly.ifScore?.toFixed(2)}).`;
   }
@@ -92,3 +92,10 @@ function fallbackNext(anomaly: Anomaly): string {
 }
 
 const pct = (value?: number) => (value === undefined ? '?' : `${(value * 100).toFixed(1)} %`);
+
+/** Most characters of a message or template an explanation quotes: a 1 MiB line is evidence, not prose. */
+const QUOTED_CHARS = 300;
+
+function clip(text: string): string {
+  return text.length <= QUOTED_CHARS ? text : `${text.slice(0, QUOTED_CHARS)}… (${text.length - QUOTED_CHARS} more characters)`;
+}

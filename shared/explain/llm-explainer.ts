@@ -7,8 +7,9 @@
 import type { Anomaly, Explanation, TokenUsage } from '../detect/types.ts';
 import { ROOT_CAUSE_JSON_SCHEMA, checkAnswer } from './answer.ts';
 import { budgetedPrompt, estimateTokens } from './budget.ts';
+import { ensureTimeForCall } from './deadline.ts';
 import { InvalidAnswerError } from './errors.ts';
-import type { Explainer } from './explainer.ts';
+import type { ExplainOptions, Explainer } from './explainer.ts';
 import { SYSTEM_PROMPT } from './prompt.ts';
 
 /** One request to a model: system prompt and user prompt; the adapter adds the answer tool/schema. */
@@ -48,19 +49,24 @@ const retryNote = (problem: string) =>
   `\n\nYour previous answer was rejected: ${problem}. Answer again with the record_root_cause tool; cite only line numbers shown between <logs> and </logs>.`;
 const RETRY_NOTE_RESERVE = 120;
 
+/** Model calls one explanation may make: the question, and once more after an invalid answer. */
+export const MODEL_CALLS_PER_EXPLANATION = 2;
+
 /** An explainer asking `model`; two invalid answers in a row throw {@link InvalidAnswerError}. */
 export function llmExplainer(model: AnalysisModel, options: LlmExplainerOptions): Explainer {
   const overheadTokens = estimateTokens(SYSTEM_PROMPT) + estimateTokens(JSON.stringify(ROOT_CAUSE_JSON_SCHEMA)) + RETRY_NOTE_RESERVE;
   return {
     method: model.method,
     scope: `${model.method}:${model.modelId}`,
-    async explain(anomaly: Anomaly, related: Anomaly[] = []): Promise<Explanation> {
+    async explain(anomaly: Anomaly, related: Anomaly[] = [], { deadline }: ExplainOptions = {}): Promise<Explanation> {
       const prompt = budgetedPrompt(anomaly, { maxInputTokens: options.maxInputTokens, overheadTokens, ...(options.maxMessageChars && { maxMessageChars: options.maxMessageChars }) }, related);
       const shownLines = new Set(prompt.shown.map((log) => log.line));
       const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
       let latencyMs = 0;
       let problem = '';
-      for (let attempt = 1; attempt <= 2; attempt++) {
+      for (let attempt = 1; attempt <= MODEL_CALLS_PER_EXPLANATION; attempt++) {
+        // Before each call, the second included: the first may have used most of the time left.
+        ensureTimeForCall(deadline);
         const reply = await model.ask({ system: SYSTEM_PROMPT, prompt: attempt === 1 ? prompt.text : prompt.text + retryNote(problem) });
         usage.inputTokens += reply.usage.inputTokens;
         usage.outputTokens += reply.usage.outputTokens;

@@ -14,10 +14,20 @@ export interface CachedExplanation {
   explainedAt: number;
 }
 
-/** Recent explanations by signature (DynamoDB items with a TTL). */
+/**
+ * Recent explanations by signature (DynamoDB items with a TTL), and the claims that let only one
+ * invocation at a time ask the model about a signature (the others reuse its answer afterwards).
+ */
 export interface ExplanationCache {
   /** The explanation cached for `signature` at or after `notBefore` (epoch ms), if any. */
   getCachedExplanation(signature: string, notBefore: number): Promise<CachedExplanation | undefined>;
-  /** Keeps `entry` (replacing an older one) until `expiresAt` (epoch ms). */
+  /** Keeps `entry` (replacing an older one, and any claim on its signature) until `expiresAt` (epoch ms). */
   cacheExplanation(entry: CachedExplanation, expiresAt: number): Promise<void>;
+  /**
+   * Claims `signature` for `owner` until `until` (epoch ms) with a conditional write: true when it
+   * was free, expired at `now`, or already `owner`'s; false while someone else holds it.
+   */
+  claimSignature(signature: string, owner: string, now: number, until: number): Promise<boolean>;
+  /** Gives up `owner`'s claim (no-op when the claim is someone else's or gone), so others need not wait for its expiry. */
+  releaseSignature(signature: string, owner: string): Promise<void>;
 }

@@ -41,6 +41,20 @@ export interface RunCounts {
   problems: number;
 }
 
+/**
+ * Who works on a RUNNING run now: one invocation at a time (a redelivered or duplicated message
+ * finds the lease held and hands its message back). Stored on the run item, never returned by reads.
+ */
+export interface RunLease {
+  /** A token unique to one invocation's work on one message (the Lambda request id + SQS message id). */
+  owner: string;
+  /** Epoch ms; past it, anyone may take the lease (its holder crashed or timed out). */
+  expiresAt: number;
+}
+
+/** What {@link RunWriter.takeLease} found: the lease is ours, or the run is held by someone else, or ended. */
+export type LeaseOutcome = { taken: true } | { taken: false; status: RunStatus };
+
 /** What item writes need to know about their run: its id and start (items expire with the run). */
 export type RunRef = Pick<RunRecord, 'runId' | 'startedAt' | 'source'>;
 
@@ -54,6 +68,12 @@ export interface RunWriter {
    * (`created` tells which). This is the idempotency gate: a duplicate delivery sees DONE/FAILED.
    */
   startRun(run: Omit<RunRecord, 'status'>): Promise<{ run: RunRecord; created: boolean }>;
+  /**
+   * Takes the lease of a RUNNING run when it is free, expired, already `lease.owner`'s, or held by
+   * `handedOverBy` (the invocation that sent the continuation message now being worked on). Never
+   * takes the lease of a DONE/FAILED run. `now` is the caller's clock (epoch ms).
+   */
+  takeLease(runId: string, lease: RunLease, now: number, handedOverBy?: string): Promise<LeaseOutcome>;
   /** Counts one more continuation past a deadline. */
   noteContinuation(runId: string): Promise<void>;
   /** Notes that the run's explain messages were sent (see {@link RunRecord.explainQueued}). */

@@ -105,7 +105,7 @@ describe('Lambda logs in Firehose objects (CloudWatch Logs subscription), extens
     const anomalyItem = await rawItem(run.runId, `ANOMALY#${top.id}`);
     expect(anomalyItem).toMatchObject({ logsInSession: true, context: { logs: [] } });
     const sessionItem = await rawItem(run.runId, `SESSION#${top.context.sessionId}`);
-    expect(sessionItem.logsKey).toBeUndefined();
+    expect(sessionItem.spillKey).toBeUndefined();
     expect(sessionItem).toMatchObject({ totalLogsInSession: 5, truncated: false, anomalyIds: expect.arrayContaining([top.id]) });
     expect((sessionItem.logs as unknown[]).length).toBe(5);
   });

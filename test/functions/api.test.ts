@@ -6,25 +6,45 @@
 import { readFile } from 'node:fs/promises';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CursorCodec, InvalidCursor } from '../../shared/api/cursor.ts';
+import type { SecretSource } from '../../functions/lib/secrets.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 interface Reply { status: number; body: any }
 
+/** The cursor key the fake Secrets Manager hands out, and how often it was asked. */
+const CURSOR_KEY = 'Kq3fJ8zT1mXw5vRb9nLc2hYp6sDg4aEu';
+class FakeSecret implements SecretSource {
+  reads = 0;
+  constructor(private readonly value: string, private failures = 0) {}
+  async get(): Promise<string> {
+    this.reads++;
+    if (this.failures-- > 0) throw new Error('ThrottlingException: rate exceeded');
+    return this.value;
+  }
+}
+
 let s: Scenario;
 let handler: Handler;
+let cursorKey: FakeSecret;
+let createApiHandler: (key: SecretSource) => unknown;
 let template: APIGatewayProxyEventV2;
 let runId: string;
 
 beforeAll(async () => {
-  s = await startScenario('api', { CURSOR_SECRET: 'test-cursor-secret-0123456789' });
+  // Configured as deployed: only the secret's ARN (the fake below stands in for Secrets Manager).
+  delete process.env.CURSOR_SECRET;
+  s = await startScenario('api', { CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ResultsApiCursorKey-AbCdEf' });
   await s.upload('baseline/checkout/day1.jsonl', await sampleLog('baseline'));
   await s.runQueues();
   await s.upload('logs/checkout/incident.jsonl', await sampleLog('incident'));
   await s.upload('logs/checkout/clean.jsonl', await sampleLog('clean'));
   await s.runQueues();
-  handler = (await import('../../functions/api/handler.ts')).handler as unknown as Handler;
+  ({ createApiHandler } = await import('../../functions/api/handler.ts'));
+  cursorKey = new FakeSecret(CURSOR_KEY);
+  handler = createApiHandler(cursorKey) as Handler;
   template = JSON.parse(await readFile(new URL('../../events/aws/apigw-http-get-runs.json', import.meta.url), 'utf8')) as APIGatewayProxyEventV2;
   const runs = await get('/sources/checkout/runs');
   runId = runs.body.items.find((r: { input: { key: string } }) => r.input.key === 'logs/checkout/incident.jsonl').runId;
@@ -32,17 +52,23 @@ beforeAll(async () => {
 afterAll(async () => s?.close());
 
 /** The sample event with another path and query string, as API Gateway would send it. */
-async function get(path: string, query: Record<string, string> = {}): Promise<Reply> {
+async function get(path: string, query: Record<string, string> = {}, via: Handler = handler): Promise<Reply> {
+  const result = await via(eventFor(path, query), lambdaContext(undefined, 'api')) as { statusCode: number; body: string; headers: Record<string, string> };
+  expect(result.headers['content-type']).toMatch(/application\/json/);
+  return { status: result.statusCode, body: JSON.parse(result.body) };
+}
+
+function eventFor(path: string, query: Record<string, string>): APIGatewayProxyEventV2 {
   const rawQueryString = new URLSearchParams(query).toString();
-  const event: APIGatewayProxyEventV2 = {
+  return {
     ...template, rawPath: path, rawQueryString, routeKey: 'GET /{proxy+}',
     queryStringParameters: Object.keys(query).length ? query : undefined as never,
     requestContext: { ...template.requestContext, http: { ...template.requestContext.http, path } },
   };
-  const result = await handler(event, lambdaContext(undefined, 'api')) as { statusCode: number; body: string; headers: Record<string, string> };
-  expect(result.headers['content-type']).toMatch(/application\/json/);
-  return { status: result.statusCode, body: JSON.parse(result.body) };
 }
+
+/** The query fingerprint a cursor carries (its payload is base64url JSON `{q, t}`). */
+const queryOf = (cursor: string) => JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString()).q as string;
 
 const expectError = (reply: Reply, status: number, code: string) => {
   expect(reply.status).toBe(status);
@@ -50,6 +76,21 @@ const expectError = (reply: Reply, status: number, code: string) => {
 };
 
 describe('the results API handler', () => {
+  it('answers every run route under the run\'s source too, and 404 under another source', async () => {
+    const anomalies = await get(`/runs/${runId}/anomalies`);
+    const first = anomalies.body.items[0];
+    expect((await get(`/sources/checkout/runs/${runId}`)).body).toEqual((await get(`/runs/${runId}`)).body);
+    expect((await get(`/sources/checkout/runs/${runId}/anomalies`)).body.items).toEqual(anomalies.body.items);
+    expect((await get(`/sources/checkout/runs/${runId}/anomalies/${first.id}`)).body).toEqual((await get(`/runs/${runId}/anomalies/${first.id}`)).body);
+    const sessionId = (await get(`/runs/${runId}/anomalies/${first.id}`)).body.session?.sessionId;
+    if (sessionId !== undefined) {
+      expect((await get(`/sources/checkout/runs/${runId}/sessions/${encodeURIComponent(sessionId)}`)).body).toEqual((await get(`/runs/${runId}/sessions/${encodeURIComponent(sessionId)}`)).body);
+    }
+    for (const path of [`/sources/payments/runs/${runId}`, `/sources/payments/runs/${runId}/anomalies`, `/sources/payments/runs/${runId}/anomalies/${first.id}`]) {
+      expectError(await get(path), 404, 'NOT_FOUND');
+    }
+  });
+
   it('lists the sources that have a model', async () => {
     expect((await get('/sources')).body).toEqual({ items: ['checkout'] });
   });
@@ -111,6 +152,33 @@ describe('the results API handler', () => {
       expectError(await get(`/runs/${runId}/anomalies`, { limit: '2', cursor: bad }), 400, 'BAD_REQUEST');
     }
     expectError(await get(`/runs/${runId}/anomalies`, { limit: '2', type: 'NEW_TEMPLATE', cursor }), 400, 'BAD_REQUEST');
+  });
+
+  it('signs cursors with the key read from its secret source, read once for all its requests', async () => {
+    const cursor = (await get(`/runs/${runId}/anomalies`, { limit: '1' })).body.nextCursor as string;
+    await get('/sources/checkout/runs', { limit: '1', cursor: (await get('/sources/checkout/runs', { limit: '1' })).body.nextCursor });
+    expect(() => new CursorCodec(CURSOR_KEY).decode(queryOf(cursor), cursor)).not.toThrow();
+    expect(() => new CursorCodec('some-other-key-of-32-characters!').decode(queryOf(cursor), cursor)).toThrow(InvalidCursor);
+    expect(cursorKey.reads).toBe(1);
+  });
+
+  it('will not sign with a key shorter than 16 characters', () => {
+    expect(() => new CursorCodec('short-key')).toThrow(/at least 16/);
+  });
+
+  it('refuses cursors made under another key', async () => {
+    const other = createApiHandler(new FakeSecret('a-different-cursor-key-0123456789')) as Handler;
+    const cursor = (await get(`/runs/${runId}/anomalies`, { limit: '1' }, other)).body.nextCursor as string;
+    expectError(await get(`/runs/${runId}/anomalies`, { limit: '1', cursor }), 400, 'BAD_REQUEST');
+  });
+
+  it('fails a request whose key read failed, and reads the key again on the next one', async () => {
+    const flaky = new FakeSecret(CURSOR_KEY, 1);
+    const h = createApiHandler(flaky) as Handler;
+    await expect(h(eventFor('/sources', {}), lambdaContext(undefined, 'api'))).rejects.toThrow(/Throttling/);
+    expect((await get('/sources', {}, h)).body).toEqual({ items: ['checkout'] });
+    await get('/sources', {}, h);
+    expect(flaky.reads).toBe(2);
   });
 
   it('rejects bad parameters with a 400 naming them', async () => {

@@ -2,6 +2,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
+import { TRAINING_QUIET_SECONDS, trainingQuietSeconds } from '../../infra/logsleuth-stack.ts';
 import { DEFAULT_NIGHTLY_CRON } from '../../infra/nightly.ts';
 import { API_ROUTES } from '../../infra/results-api.ts';
 
@@ -72,10 +73,54 @@ describe('the nightly job', () => {
   });
 });
 
+describe('the nightly per-source jobs', () => {
+  const nightlyFunctions = () => resources('AWS::Lambda::Function').filter(([id]) => id.startsWith('NightlyJob'));
+
+  it('are fed by their own queue with a DLQ, one source per invocation, partial batch failures reported', () => {
+    const [[queueId, queue]] = resources('AWS::SQS::Queue').filter(([id]) => /^NightlyJobSourceJobsQueue/.test(id));
+    expect(queue!.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 3 });
+    expect(queue!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 900);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] }, BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FunctionName: { Ref: Match.stringLikeRegexp('^NightlyJobNightlySource') },
+    });
+  });
+
+  it('know the job queue (to fan out and hand steps back) and emit their metrics under one service name', () => {
+    const functions = nightlyFunctions();
+    expect(functions).toHaveLength(2);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({ NIGHTLY_QUEUE_URL: { Ref: expect.stringMatching(/^NightlyJobSourceJobsQueue/) }, POWERTOOLS_SERVICE_NAME: 'nightly' });
+    }
+  });
+
+  it('may read checkpoints/ (a stuck run\'s last progress) and send to the job queue', () => {
+    for (const [id, policy] of resources('AWS::IAM::Policy').filter(([pid]) => pid.startsWith('NightlyJob'))) {
+      const document = JSON.stringify(policy.Properties.PolicyDocument);
+      expect(document, id).toContain('/checkpoints/*');
+      expect(document, id).toMatch(/NightlyJobSourceJobsQueue/);
+    }
+  });
+});
+
+describe('the training queue', () => {
+  it('delays every baseline notification by the quiet period (debounced training), 300 s by default', () => {
+    const [[, queue]] = resources('AWS::SQS::Queue').filter(([id]) => /^TrainJobsQueue/.test(id));
+    expect(queue!.Properties.DelaySeconds).toBe(TRAINING_QUIET_SECONDS);
+  });
+
+  it('takes the quiet period from the trainingQuietSeconds context, within SQS\'s 0–900 s', () => {
+    const { stack } = buildApp({ 'aws:cdk:disable-asset-staging': true, trainingQuietSeconds: '60' });
+    Template.fromStack(stack).hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 60 });
+    expect(() => trainingQuietSeconds('901')).toThrow(/0 to 900/);
+  });
+});
+
 describe('both functions', () => {
   it('are granted no IAM action on the resource "*"', () => {
     const policies = resources('AWS::IAM::Policy').filter(([id]) => /^(ResultsApi|NightlyJob)/.test(id));
-    expect(policies).toHaveLength(2);
+    // The API's, and the nightly fan-out's and per-source worker's.
+    expect(policies).toHaveLength(3);
     for (const [id, policy] of policies) {
       for (const statement of policy.Properties.PolicyDocument.Statement as { Resource: unknown }[]) {
         expect([statement.Resource].flat(), `${id}: ${JSON.stringify(statement)}`).not.toContain('*');

@@ -66,7 +66,8 @@ describe('the logsleuth stack', () => {
 
   it('gives every job queue a DLQ with a maxReceiveCount and SQS-managed encryption', () => {
     const queues = resources('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(queues).toHaveLength(3);
+    // train, detect, explain and the nightly per-source jobs.
+    expect(queues).toHaveLength(4);
     for (const [, q] of queues) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
       expect(q.Properties.SqsManagedSseEnabled).toBe(true);
@@ -78,7 +79,7 @@ describe('the logsleuth stack', () => {
     const functions = Object.fromEntries(resources('AWS::Lambda::Function').map(([id, f]) => [id, f.Properties.Timeout as number]));
     const queueVisibility = Object.fromEntries(resources('AWS::SQS::Queue').map(([id, q]) => [id, q.Properties.VisibilityTimeout as number]));
     const mappings = resources('AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4);
     for (const [, m] of mappings) {
       const fn = m.Properties.FunctionName.Ref as string;
       const queue = m.Properties.EventSourceArn['Fn::GetAtt'][0] as string;
@@ -87,8 +88,8 @@ describe('the logsleuth stack', () => {
     expect(Object.values(functions)).toEqual(expect.arrayContaining([TRAIN_TIMEOUT.toSeconds(), DETECT_TIMEOUT.toSeconds()]));
   });
 
-  it('reports partial batch failures from the three job queues', () => {
-    template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] }, 3);
+  it('reports partial batch failures from the four job queues', () => {
+    template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] }, 4);
   });
 
   it('runs the pipeline functions on nodejs22.x arm64 with explicit memory, timeout and log retention', () => {
@@ -101,8 +102,8 @@ describe('the logsleuth stack', () => {
       expect([TRAIN_TIMEOUT, DETECT_TIMEOUT, EXPLAIN_TIMEOUT].map((t) => t.toSeconds())).toContain(f.Properties.Timeout);
       expect(f.Properties.LoggingConfig.LogGroup).toBeDefined();
     }
-    // + the results API's and the nightly job's function log groups.
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
+    // + the results API's and the nightly job's two functions' log groups.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
   });
 
   it('gives detection 2 GiB of /tmp for spilled session counters', () => {

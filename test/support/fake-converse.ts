@@ -26,7 +26,8 @@ export type FakeReply =
   | { text: string }
   | { status: number; errorType: string; message: string };
 
-export type Responder = (call: ConverseCall, index: number) => FakeReply;
+/** May answer later (a promise): a slow model, or one held until the test lets it answer. */
+export type Responder = (call: ConverseCall, index: number) => FakeReply | Promise<FakeReply>;
 
 export interface FakeConverse {
   endpoint: string;
@@ -67,7 +68,7 @@ export async function startFakeConverse(respond: Responder = (call) => ({ answer
   server.on('stream', (stream, headers) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => {
+    stream.on('end', async () => {
       const path = String(headers[':path'] ?? '');
       const match = /^\/model\/([^/]+)\/converse$/.exec(path);
       if (headers[':method'] !== 'POST' || !match) {
@@ -82,7 +83,9 @@ export async function startFakeConverse(respond: Responder = (call) => ({ answer
         prompt: (last?.content ?? []).map((c) => c.text ?? '').join(''), system: (body.system ?? []).map((s) => s.text).join(''),
       };
       fake.calls.push(call);
-      const reply = fake.respond(call, fake.calls.length - 1);
+      const reply = await fake.respond(call, fake.calls.length - 1);
+      // The client may have given up (its request timeout) while a slow reply was pending.
+      if (stream.destroyed || stream.closed) return;
       if ('status' in reply) {
         stream.respond({ ':status': reply.status, 'content-type': 'application/json', 'x-amzn-errortype': `${reply.errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': `req-${fake.calls.length}` });
         stream.end(JSON.stringify({ message: reply.message }));

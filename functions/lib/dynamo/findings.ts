@@ -1,13 +1,14 @@
 /**
  * {@link FindingWriter} on the results table: a run's sessions and anomalies (items under the run's
  * partition, dated by the run for retention) and the explainer's verdicts on them. A FULL_SESSION
- * anomaly's records are stored once, in its session; large record lists spill to the object store.
+ * anomaly's records are stored once, in its session. Items that would pass DynamoDB's item limit move
+ * their large attributes to the object store (table.ts `spill`), and so does a large verdict.
  */
 import type { Anomaly } from '../../../shared/detect/types.ts';
-import { sessionLogsKey } from '../../../shared/pipeline/stages/layout.ts';
 import type { ExplanationVerdict, FindingWriter, RunRef, SessionRecord } from '../../../shared/ports.ts';
-import { anomaliesOfTypePk, anomaliesPk, anomalySk, contextLogsKey, plain, runPk, scoreKey, sessionSk, type Item } from './keys.ts';
-import type { ResultTable } from './table.ts';
+import { itemBytes } from './item-size.ts';
+import { anomaliesOfTypePk, anomaliesPk, anomalySk, anomalySpillKey, plain, runPk, scoreKey, sessionSk, sessionSpillKey, verdictKey, type Item } from './keys.ts';
+import { MAX_VERDICT_INLINE_BYTES, type ResultTable } from './table.ts';
 
 export class DynamoFindingWriter implements FindingWriter {
   constructor(private readonly table: ResultTable) {}
@@ -16,7 +17,7 @@ export class DynamoFindingWriter implements FindingWriter {
     const items: Item[] = [];
     for (const session of sessions) {
       const item: Item = { PK: runPk(run.runId), SK: sessionSk(session.sessionId), entity: 'session', ...this.table.ttl(run), ...plain(session) };
-      items.push(await this.table.spill(item, sessionLogsKey(run.runId, session.sessionId)));
+      items.push(await this.table.spill(item, sessionSpillKey(run.runId, session.sessionId)));
     }
     await this.table.batchPut(items);
   }
@@ -33,24 +34,35 @@ export class DynamoFindingWriter implements FindingWriter {
         GSI2PK: anomaliesOfTypePk(run.runId, anomaly.type), GSI2SK: scoreKey(anomaly.score, anomaly.id),
         ...this.table.ttl(run), ...plain(stored), ...(inSession && { logsInSession: true }),
       };
-      items.push(await this.table.spill(item, contextLogsKey(run.runId, anomaly.id)));
+      items.push(await this.table.spill(item, anomalySpillKey(run.runId, anomaly.id)));
     }
     await this.table.batchPut(items);
   }
 
   async recordExplanation(runId: string, anomalyId: string, verdict: ExplanationVerdict): Promise<boolean> {
     const explained = verdict.status === 'EXPLAINED';
+    const fields: Item = explained ? { explanation: plain(verdict.explanation) } : { explainReason: verdict.reason };
+    // The anomaly item was kept under MAX_INLINE_BYTES to leave room for a verdict of at most
+    // MAX_VERDICT_INLINE_BYTES; a larger one goes to the object store and the item points at it.
+    let spilled: string | undefined;
+    if (itemBytes(fields) > MAX_VERDICT_INLINE_BYTES) {
+      const content = JSON.stringify(fields);
+      spilled = verdictKey(runId, anomalyId, content);
+      await this.table.putJson(spilled, fields);
+    }
+    const field = explained ? 'explanation' : 'explainReason';
+    const sets = ['explainStatus = :status', 'explainedAt = :at', spilled ? 'verdictKey = :verdictKey' : `${field} = :value`];
+    // A verdict replaces the previous one whole: its other field, and the pointer or inline value it no longer uses.
+    const removes = [explained ? 'explainReason' : 'explanation', spilled ? field : 'verdictKey'];
     return this.table.update({
       Key: { PK: runPk(runId), SK: anomalySk(anomalyId) },
-      UpdateExpression: explained
-        ? 'SET explainStatus = :status, explanation = :explanation, explainedAt = :at REMOVE explainReason'
-        : 'SET explainStatus = :status, explainReason = :reason, explainedAt = :at',
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
       // EXPLAINED is final (a duplicate delivery must not overwrite it, least of all with a failure);
       // EXPLAIN_FAILED may still become EXPLAINED when the message is driven again by hand.
       ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(explainStatus) OR explainStatus <> :explained)',
       ExpressionAttributeValues: {
         ':status': verdict.status, ':at': verdict.at, ':explained': 'EXPLAINED',
-        ...(explained ? { ':explanation': plain(verdict.explanation) } : { ':reason': verdict.reason }),
+        ...(spilled ? { ':verdictKey': spilled } : { ':value': fields[field] }),
       },
     });
   }

@@ -9,7 +9,7 @@ export type Item = Record<string, unknown>;
 
 export const ANOMALY_TYPES: AnomalyType[] = ['DURATION_SPIKE', 'TEMPLATE_OUTLIER', 'NEW_TEMPLATE', 'ERROR_BURST', 'SESSION_OUTLIER'];
 /** Attributes that are keys or bookkeeping, not part of the record a port returns. */
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAt', 'entity', 'logsKey', 'runIds', 'logsInSession'];
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAt', 'entity', 'logsKey', 'spillKey', 'verdictKey', 'runIds', 'logsInSession', 'leaseOwner', 'leaseExpiresAt'];
 
 export const isoTime = (ms: number): string => new Date(ms).toISOString();
 /** The UTC day (`yyyy-mm-dd`) of an epoch ms. */
@@ -35,20 +35,38 @@ export const anomaliesOfTypePk = (runId: string, type: AnomalyType): string => `
 export const scoreKey = (score: number, id: string): string => `${String(1000 - Math.round(score * 1000)).padStart(4, '0')}#${id}`;
 /** Score keys sort ascending from the best; "score >= min" is "key below the first key of the next lower score". */
 export const minScoreBound = (minScore: number): string => String(1000 - Math.round(minScore * 1000) + 1).padStart(4, '0');
-/** Where a large WINDOW context's records go in the object store. */
-export const contextLogsKey = (runId: string, anomalyId: string): string => `contexts/${runId}/${anomalyId}.json`;
-
-/** Sort keys hold at most 1024 bytes, and a session id is whatever the log says (one of 2 KB was seen). */
-const MAX_SESSION_SK_BYTES = 512;
+/** Where the large attributes of an oversized anomaly item go in the object store (table.ts `spill`). */
+export const anomalySpillKey = (runId: string, anomalyId: string): string => `contexts/${runId}/${anomalyId}.item.json`;
+/** Where the large attributes of an oversized session item go (hashed: a session id is user data of any length). */
+export const sessionSpillKey = (runId: string, sessionId: string): string => `sessions/${runId}/${stableId('s', sessionId)}.item.json`;
+/**
+ * Where a large explainer verdict goes. Named by its content: a duplicate delivery whose verdict the
+ * item's condition refuses must not overwrite the object the stored verdict points to.
+ */
+export const verdictKey = (runId: string, anomalyId: string, content: string): string => `contexts/${runId}/${anomalyId}.verdict.${stableId('v', content)}.json`;
 
 /**
- * A session's sort key: `SESSION#<id>`, or `SESSION#~<hash of the id>` when that would be longer than
- * {@link MAX_SESSION_SK_BYTES}. The id itself is always kept in the item's `sessionId`, so reads by id
- * work either way and ids that fit keep the keys they always had.
+ * Session ids longer than this many UTF-8 bytes are hashed in keys. A session id is whatever the log
+ * says (one of 2 KB was seen) and sort keys hold at most 1024 bytes; the item keeps the whole id.
+ */
+export const MAX_SESSION_ID_KEY_BYTES = 256;
+
+/**
+ * A session's sort key: `SESSION#<id>`, or `SESSION#~<hash of the id>` when the id is over
+ * {@link MAX_SESSION_ID_KEY_BYTES}. The id itself is always kept in the item's `sessionId`, so reads
+ * by id work either way (and tell two ids with one hash apart).
  */
 export function sessionSk(sessionId: string): string {
+  return Buffer.byteLength(sessionId) <= MAX_SESSION_ID_KEY_BYTES ? `SESSION#${sessionId}` : `SESSION#~${stableId('h', sessionId)}`;
+}
+
+/**
+ * The sort key earlier versions gave a session id of 257 to 504 bytes (whole, while the key fit in
+ * 512 bytes), for reading items they stored; undefined when it is the same as {@link sessionSk}'s.
+ */
+export function earlierSessionSk(sessionId: string): string | undefined {
   const key = `SESSION#${sessionId}`;
-  return Buffer.byteLength(key) <= MAX_SESSION_SK_BYTES ? key : `SESSION#~${stableId('h', sessionId)}`;
+  return Buffer.byteLength(key) <= 512 && key !== sessionSk(sessionId) ? key : undefined;
 }
 
 export const modelKey = (source: string, modelId: string) => ({ PK: `SOURCE#${source}`, SK: `MODEL#${modelId}` });

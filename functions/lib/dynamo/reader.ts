@@ -1,12 +1,13 @@
 /**
  * {@link ResultReader} on the results table: runs by source (GSI1), a run's anomalies by score
  * (GSI1) or by type and score (GSI2), single items by key. Expired items are never returned, and
- * record lists that were spilled to the object store, or kept once in the session, are filled back in.
+ * attributes that were spilled to the object store (listings too), or records kept once in the
+ * session, are filled back in.
  */
 import type { Anomaly, AnomalyType } from '../../../shared/detect/types.ts';
 import type { Page, ResultReader, RunRecord, SessionRecord } from '../../../shared/ports.ts';
 import { TABLE_KEYS } from '../table-schema.ts';
-import { anomaliesOfTypePk, anomaliesPk, anomalySk, minScoreBound, runKey, runPk, runsOfSourcePk, sessionSk, startedWithin, strip, type Item } from './keys.ts';
+import { anomaliesOfTypePk, anomaliesPk, anomalySk, earlierSessionSk, minScoreBound, runKey, runPk, runsOfSourcePk, sessionSk, startedWithin, strip, type Item } from './keys.ts';
 import type { ResultTable } from './table.ts';
 
 export class DynamoResultReader implements ResultReader {
@@ -52,7 +53,7 @@ export class DynamoResultReader implements ResultReader {
     const items = query.type
       ? await this.table.query({ IndexName: TABLE_KEYS.gsi2.name, KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': anomaliesOfTypePk(runId, query.type) } }, query.limit)
       : await this.table.query({ IndexName: TABLE_KEYS.gsi1.name, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': anomaliesPk(runId) } }, query.limit);
-    return items.map(toAnomaly);
+    return Promise.all(items.map((item) => this.toAnomaly(item)));
   }
 
   async pageAnomalies(runId: string, query: { limit: number; after?: string; type?: AnomalyType; minScore?: number }): Promise<Page<Anomaly>> {
@@ -64,14 +65,13 @@ export class DynamoResultReader implements ResultReader {
       KeyConditionExpression: `${gsi.partitionKey} = :pk${bound ? ` AND ${gsi.sortKey} < :bound` : ''}`,
       ExpressionAttributeValues: { ':pk': pk, ...(bound && { ':bound': bound }) },
     }, query.limit, query.after, { [gsi.partitionKey]: pk });
-    return { items: page.items.map(toAnomaly), ...(page.next && { next: page.next }) };
+    return { items: await Promise.all(page.items.map((item) => this.toAnomaly(item))), ...(page.next && { next: page.next }) };
   }
 
   async getAnomaly(runId: string, anomalyId: string): Promise<Anomaly | undefined> {
     const item = await this.table.getLive({ PK: runPk(runId), SK: anomalySk(anomalyId) });
     if (!item) return undefined;
-    const anomaly = toAnomaly(item);
-    if (item.logsKey) anomaly.context.logs = await this.table.loadLogs(String(item.logsKey));
+    const anomaly = await this.toAnomaly(item);
     if (item.logsInSession && anomaly.context.sessionId !== undefined) {
       const session = await this.getSession(runId, anomaly.context.sessionId);
       if (session) anomaly.context.logs = session.logs;
@@ -80,14 +80,19 @@ export class DynamoResultReader implements ResultReader {
   }
 
   async getSession(runId: string, sessionId: string): Promise<SessionRecord | undefined> {
-    const item = await this.table.getLive({ PK: runPk(runId), SK: sessionSk(sessionId) });
+    let item = await this.table.getLive({ PK: runPk(runId), SK: sessionSk(sessionId) });
+    const earlier = earlierSessionSk(sessionId);
+    if (!item && earlier !== undefined) item = await this.table.getLive({ PK: runPk(runId), SK: earlier });
+    if (!item) return undefined;
+    const whole = await this.table.unspill(item);
     // A hashed key names its id in the item: a different id under the same hash is not this session.
-    if (!item || item.sessionId !== sessionId) return undefined;
-    const session = strip(item) as unknown as SessionRecord;
-    if (item.logsKey) session.logs = await this.table.loadLogs(String(item.logsKey));
-    return session;
+    return whole.sessionId === sessionId ? strip(whole) as unknown as SessionRecord : undefined;
+  }
+
+  /** An anomaly item as the port returns it: spilled attributes back in, keys and bookkeeping off. */
+  private async toAnomaly(item: Item): Promise<Anomaly> {
+    return strip(await this.table.unspill(item)) as unknown as Anomaly;
   }
 }
 
 const toRun = (item: Item): RunRecord => strip(item) as unknown as RunRecord;
-const toAnomaly = (item: Item): Anomaly => strip(item) as unknown as Anomaly;

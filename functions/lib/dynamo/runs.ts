@@ -3,7 +3,7 @@
  * conditional writes (no transactions: dynalite has none). Ending a run counts it in its day's
  * digest first (digests.ts).
  */
-import type { RunCounts, RunRecord, RunRef, RunWriter } from '../../../shared/ports.ts';
+import type { LeaseOutcome, RunCounts, RunLease, RunRecord, RunRef, RunStatus, RunWriter } from '../../../shared/ports.ts';
 import { countRunInDigest } from './digests.ts';
 import { plain, runKey, runsOfSourcePk, runsOfSourceSk, strip } from './keys.ts';
 import type { ResultTable } from './table.ts';
@@ -19,6 +19,22 @@ export class DynamoRunWriter implements RunWriter {
     const existing = await this.table.getLive(runKey(start.runId), true);
     if (!existing) throw new Error(`run ${start.runId} exists but cannot be read back`);
     return { run: strip(existing) as unknown as RunRecord, created: false };
+  }
+
+  async takeLease(runId: string, lease: RunLease, now: number, handedOverBy?: string): Promise<LeaseOutcome> {
+    // One conditional update decides between racing invocations: only one of them sees its condition hold.
+    const holders = ['attribute_not_exists(leaseOwner)', 'leaseOwner = :owner', 'leaseExpiresAt <= :now', ...(handedOverBy !== undefined ? ['leaseOwner = :from'] : [])];
+    const taken = await this.table.update({
+      Key: runKey(runId),
+      UpdateExpression: 'SET leaseOwner = :owner, leaseExpiresAt = :expires',
+      ConditionExpression: `#status = :running AND (${holders.join(' OR ')})`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':owner': lease.owner, ':expires': lease.expiresAt, ':now': now, ':running': 'RUNNING', ...(handedOverBy !== undefined && { ':from': handedOverBy }) },
+    });
+    if (taken) return { taken: true };
+    const existing = await this.table.get(runKey(runId), true);
+    if (!existing) throw new Error(`run ${runId} cannot be leased: it does not exist`);
+    return { taken: false, status: existing.status as RunStatus };
   }
 
   async noteContinuation(runId: string): Promise<void> {

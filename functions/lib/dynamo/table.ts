@@ -3,7 +3,8 @@
  * `@aws-sdk/lib-dynamodb`, working against DynamoDB and dynalite alike. It owns what every entity
  * shares: retention (items dated by their run, expired ones hidden on read since dynalite has no TTL
  * and DynamoDB's is late), conditional writes, batch writes with retries, paged queries with their
- * page tokens, and the spill of record lists that would push an item past 400 KB to the object store.
+ * page tokens, and the spill of attributes that would push an item past DynamoDB's 400 KB to the object
+ * store (see {@link itemBytes} and {@link ResultTable.spill}).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -13,12 +14,13 @@ import {
 import type { ContextLog } from '../../../shared/detect/types.ts';
 import { InvalidPageToken, type ObjectStore } from '../../../shared/ports.ts';
 import { TABLE_KEYS } from '../table-schema.ts';
+import { itemBytes } from './item-size.ts';
 import type { Item } from './keys.ts';
 
 export interface ResultTableOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
-  /** Where oversized record lists go. Without it an oversized item is an error. */
+  /** Where the large attributes of oversized items go. Without it an oversized item is an error. */
   overflow?: ObjectStore;
   /** Runs, anomalies and sessions expire this many days after the run started (default 90; 0 = never). */
   retentionDays?: number;
@@ -26,8 +28,19 @@ export interface ResultTableOptions {
   now?: () => number;
 }
 
-/** Items above this (estimated as JSON bytes) move their record list out; DynamoDB's hard limit is 400 KB. */
+/**
+ * Items measured (as DynamoDB does, {@link itemBytes}) above this move their largest attributes out.
+ * DynamoDB's hard limit is 400 KB (409,600 bytes); the rest is left for an explainer verdict, which
+ * is added to an anomaly item later (at most {@link MAX_VERDICT_INLINE_BYTES} inline).
+ */
 export const MAX_INLINE_BYTES = 300_000;
+/** A verdict's own attributes above this go to the object store (300,000 + 65,536 + bookkeeping < 409,600). */
+export const MAX_VERDICT_INLINE_BYTES = 65_536;
+/**
+ * Attributes that stay in the item whatever their size: keys (the table's and the GSIs'), what
+ * conditions, filters and projections name, and the pointers themselves. All are small by construction.
+ */
+const PINNED = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'expiresAt', 'entity', 'id', 'runId', 'type', 'score', 'status', 'explainStatus', 'explainedAt', 'spillKey', 'verdictKey', 'logsKey', 'logsInSession']);
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_SIZE = 25;
 /** Attempts at a batch's unprocessed writes before giving up as throttled. */
@@ -142,26 +155,58 @@ export class ResultTable {
   }
 
   /**
-   * `item` as it can be stored: unchanged when small enough, else with its record list (`logs`, or
-   * `context.logs`) moved to the object store under `key` and emptied, `logsKey` naming where it went.
+   * `item` as it can be stored: unchanged when it measures at most {@link MAX_INLINE_BYTES}, else
+   * with its largest attributes (never the {@link PINNED} ones, so keys and GSIs keep working) moved,
+   * as one JSON object, to the object store under `key`, which the item names in `spillKey`.
+   * {@link unspill} puts them back.
    */
   async spill(item: Item, key: string): Promise<Item> {
-    const context = item.context as { logs?: ContextLog[] } | undefined;
-    const logs = (item.logs ?? context?.logs) as ContextLog[] | undefined;
-    if (!logs || Buffer.byteLength(JSON.stringify(item)) <= MAX_INLINE_BYTES) return item;
+    if (itemBytes(item) <= MAX_INLINE_BYTES) return item;
     if (!this.overflow) throw new Error(`item ${String(item.SK)} of ${String(item.PK)} is over ${MAX_INLINE_BYTES} bytes and no overflow object store is configured`);
-    await this.overflow.put(key, JSON.stringify(logs), 'application/json');
-    const slim: Item = { ...item, logsKey: key };
-    if ('logs' in item) slim.logs = [];
-    else slim.context = { ...context, logs: [] };
+    const slim: Item = { ...item, spillKey: key };
+    const moved: Item = {};
+    // Attribute sizes add up (names included), so the slim item's size is kept as a running total.
+    const sizes = new Map(Object.keys(item).filter((name) => !PINNED.has(name)).map((name) => [name, itemBytes({ [name]: item[name] })]));
+    let size = itemBytes(slim);
+    for (const [name, bytes] of [...sizes].sort((a, b) => b[1] - a[1])) {
+      if (size <= MAX_INLINE_BYTES) break;
+      moved[name] = slim[name];
+      delete slim[name];
+      size -= bytes;
+    }
+    await this.overflow.put(key, JSON.stringify(moved), 'application/json');
     return slim;
   }
 
-  /** The record list {@link spill} moved out of an item. */
-  async loadLogs(key: string): Promise<ContextLog[]> {
+  /**
+   * `item` whole again: the attributes {@link spill} moved out (`spillKey`), those an adapter moved out
+   * by itself (`verdictKey`, an explainer verdict), and the record list items of earlier versions moved
+   * out (`logsKey`).
+   */
+  async unspill(item: Item): Promise<Item> {
+    let whole = item;
+    for (const pointer of ['spillKey', 'verdictKey']) {
+      const key = item[pointer];
+      if (typeof key === 'string') whole = { ...whole, ...(await this.loadJson(key) as Item) };
+    }
+    if (typeof item.logsKey === 'string') {
+      const logs = await this.loadJson(item.logsKey) as ContextLog[];
+      whole = 'logs' in whole ? { ...whole, logs } : { ...whole, context: { ...(whole.context as object), logs } };
+    }
+    return whole;
+  }
+
+  /** An object {@link spill} (or an adapter, through {@link putJson}) wrote. */
+  private async loadJson(key: string): Promise<unknown> {
     const text = await this.overflow?.getText(key);
-    if (text === undefined) throw new Error(`the records at ${key} are missing from the object store`);
-    return JSON.parse(text) as ContextLog[];
+    if (text === undefined) throw new Error(`the attributes at ${key} are missing from the object store`);
+    return JSON.parse(text) as unknown;
+  }
+
+  /** Writes a large attribute value to the object store (an adapter's own spill, e.g. an explainer verdict). */
+  async putJson(key: string, value: unknown): Promise<void> {
+    if (!this.overflow) throw new Error(`${key} is over the inline limit and no overflow object store is configured`);
+    await this.overflow.put(key, JSON.stringify(value), 'application/json');
   }
 
   /** Runs a conditional write: true when it happened, false when its condition did not hold. */

@@ -7,7 +7,10 @@
  * (create-if-absent, here) → {@link recordDetection} (sessions → anomalies → explain messages →
  * explainQueued → run DONE), the write sequence the CLI's embedded store shares. Every write is keyed
  * deterministically, so a redelivery that repeats any prefix of this sequence rewrites identical
- * items; the DONE/FAILED run makes later deliveries stop at the first step.
+ * items; the DONE/FAILED run makes later deliveries stop at the first step. While a run is
+ * RUNNING, its lease (`RunWriter.takeLease`, taken right after the run is found RUNNING) lets one
+ * invocation at a time work on it: a concurrent delivery of the same object gets `BUSY` and hands its
+ * message back; a follow-up message takes the lease over from the invocation that sent it.
  */
 import { LogsleuthError, ModelError } from '../../errors.ts';
 import { canStartMidFile, ingest, type IngestOptions } from '../../ingest/ingest.ts';
@@ -21,7 +24,7 @@ import type {
 import { Detector, type DetectOptions } from '../detector.ts';
 import { checkpointBytes, checkpointLines, readCheckpoint } from './checkpoint-stream.ts';
 import { checkpointKey, classifyKey, isLogObjectKey, LOGS_PREFIX, runIdFor, sourceConfigKey } from './layout.ts';
-import type { ModelStore } from './model-store.ts';
+import type { CurrentModel, ModelStore } from './model-store.ts';
 import { recordDetection, type RecordPorts } from './record.ts';
 import { carryInto, LineStarts, reportBefore, type ResumePoint } from './resume-point.ts';
 import { loadSourceConfig, parseSourceConfig, settingsOf, withIngestOptions, type LoadedSourceConfig } from './source-config.ts';
@@ -54,12 +57,19 @@ export interface DetectionContext {
   detect?: Omit<DetectOptions, 'runId'>;
   /** On top of the source's `config/<source>.json`, key by key. */
   ingest?: IngestOptions;
+  /**
+   * Work on the run only while holding its lease (see {@link RunLease}): `owner` is unique to this
+   * invocation and message. Without it (a caller that is alone on its store) no lease is taken.
+   */
+  lease?: { owner: string; marginMs?: number };
 }
 
 export type DetectionOutcome =
   | { status: 'DONE'; runId: string; counts: RunCounts; explainGroups: number }
   | { status: 'FAILED'; runId: string; reason: string }
   | { status: 'DUPLICATE'; runId: string; existing: RunRecord['status'] }
+  /** Another invocation holds the run's lease: hand the message back, the queue delivers it again later. */
+  | { status: 'BUSY'; runId: string }
   | {
     status: 'CONTINUED'; runId: string; continuation: number; phase: string; position: number;
     /** The byte the follow-up reads from (a ranged read); absent when it reads the object again from byte 0. */
@@ -69,6 +79,15 @@ export type DetectionOutcome =
 
 const DEFAULT_RESERVE_MS = 20_000;
 const DEFAULT_MAX_CONTINUATIONS = 50;
+/**
+ * A lease lasts the invocation's whole budget plus this margin, so it never needs renewing while its
+ * holder runs, and the margin covers the follow-up message's trip to the next invocation, which takes
+ * the lease over. A crashed holder blocks the run for at most budget + margin; its message comes back
+ * only after the queue's visibility timeout (6 × the function timeout), by which time the lease expired.
+ */
+const DEFAULT_LEASE_MARGIN_MS = 60_000;
+/** A budget to lease for when the caller has no deadline (Infinity). */
+const UNBOUNDED_LEASE_MS = 15 * 60_000;
 
 /**
  * Runs (or continues) one detection, reading the object as `config/<source>.json` says. Permanent
@@ -83,6 +102,8 @@ const DEFAULT_MAX_CONTINUATIONS = 50;
  */
 export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx: DetectionContext): Promise<DetectionOutcome> {
   const key = job.key;
+  // Read once, first: callers (and tests) may count the calls to their deadline.
+  const budgetMs = ctx.remainingMs();
   const target = classifyKey(key);
   if (target?.kind !== 'logs') return { status: 'IGNORED', reason: `${key} is not under ${LOGS_PREFIX}<source>/` };
   if (!isLogObjectKey(key)) return { status: 'IGNORED', reason: `${key} is not a log object (folder marker, checksum, digest or manifest)` };
@@ -91,7 +112,7 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
   let etag: string;
   let size: number;
   let modelId: string;
-  let trainedWith: string | undefined;
+  let current: CurrentModel | undefined;
   let config: LoadedSourceConfig;
   if (job.kind === 'continue-detection') {
     ({ etag, modelId } = job);
@@ -101,23 +122,33 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     const info = await ports.objects.head(key);
     if (!info) return { status: 'IGNORED', reason: `${key} no longer exists` };
     ({ etag, size } = info);
-    const current = await ports.models.current(source);
+    current = await ports.models.current(source);
     modelId = current?.modelId ?? 'none';
-    trainedWith = current?.configTag;
     config = await loadSourceConfig(ports.objects, source);
   }
-  const runId = runIdFor(ports.objects.location, key, etag, modelId, config.tag);
-  const start: Omit<RunRecord, 'status'> = { runId, source, input: { location: ports.objects.location, key, etag, size }, modelId, startedAt: ctx.now };
-  const { run } = await ports.runs.startRun(start);
+  // No model in the id (see runIdFor): a redelivery after a model roll finds the run it started.
+  const runId = runIdFor(ports.objects.location, key, etag, config.tag);
+  const { run } = await ports.runs.startRun({ runId, source, input: { location: ports.objects.location, key, etag, size }, modelId, startedAt: ctx.now });
   if (run.status !== 'RUNNING') return { status: 'DUPLICATE', runId, existing: run.status };
+  // A run continues with the model it started with, whatever model is current now.
+  modelId = run.modelId;
+
+  if (ctx.lease) {
+    const expiresAt = ctx.now + (Number.isFinite(budgetMs) ? budgetMs : UNBOUNDED_LEASE_MS) + (ctx.lease.marginMs ?? DEFAULT_LEASE_MARGIN_MS);
+    const handedOverBy = job.kind === 'continue-detection' ? job.leaseOwner : undefined;
+    const lease = await ports.runs.takeLease(runId, { owner: ctx.lease.owner, expiresAt }, ctx.now, handedOverBy);
+    if (!lease.taken) return lease.status === 'RUNNING' ? { status: 'BUSY', runId } : { status: 'DUPLICATE', runId, existing: lease.status };
+  }
 
   const fail = async (reason: string): Promise<DetectionOutcome> => {
-    await ports.runs.failRun(start, reason, ctx.now);
+    await ports.runs.failRun(run, reason, ctx.now);
     return { status: 'FAILED', runId, reason };
   };
   if (!config.ok) return fail(config.error.message);
   if (modelId === 'none') return fail(`no model for source "${source}": upload a baseline to baseline/${source}/ first, then upload ${key} again`);
-  if (job.kind === 'object' && trainedWith !== config.tag) {
+  // Checked against the current model's config when the run uses it; a run resumed with an older
+  // model has the config its id names (checked when it started, before any work).
+  if (job.kind === 'object' && current?.modelId === modelId && current.configTag !== config.tag) {
     return fail(`${config.key} ${config.tag === undefined ? 'was removed (or emptied)' : 'changed'} after model ${modelId} was trained, so the model reads "${source}" differently: `
       + `upload the baseline (or any one of its objects) to baseline/${source}/ again to retrain with it, then upload ${key} again`);
   }
@@ -129,7 +160,6 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     const options: DetectOptions = { ...ctx.detect, ...(sessionRegex && { sessionRegex }), runId };
     const ingestOptions = withIngestOptions(settings, ctx.ingest);
     const continuation = job.kind === 'continue-detection' ? job.continuation : 0;
-    const budgetMs = ctx.remainingMs();
     let detector: Detector;
     let resumeAt: ResumePoint | undefined;
     if (job.kind === 'continue-detection') ({ detector, resumeAt } = await loadCheckpoint(ports.objects, job.checkpointKey, runId, key, model, options));
@@ -160,6 +190,8 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
         await ports.followUps.send([{
           kind: 'continue-detection', runId, location: ports.objects.location, key, etag, source, modelId, checkpointKey: checkpoint, continuation: next,
           ...(config.text !== undefined && { configText: config.text }),
+          // The follow-up takes the lease over from us; it stays ours (blocking duplicates) until then.
+          ...(ctx.lease && { leaseOwner: ctx.lease.owner }),
         }]);
         await ports.runs.noteContinuation(runId);
         return { status: 'CONTINUED', runId, continuation: next, phase, position: detector.position, ...(pass.resume && { resumeFrom: pass.resume.offset }) };

@@ -6,7 +6,12 @@
  * - Idempotent: anomalies already EXPLAINED are left alone; a group with none left is skipped, so
  *   a duplicate delivery makes no model call.
  * - Cost control: a group with the same signature as one explained within the cache window reuses
- *   that explanation (evidence lines mapped onto this context) instead of calling the model.
+ *   that explanation (evidence lines mapped onto this context) instead of calling the model. Two
+ *   groups with the same signature at the same time make one call: the first claims the signature
+ *   (a conditional write with an expiry); the other throws `SignatureBusyError` (retryable), is
+ *   redelivered after the visibility timeout and then finds the explanation in the cache.
+ * - Deadline: with `ctx.deadline`, no model call starts that could not finish in the worst case;
+ *   `DeadlineError` (retryable) hands the message back instead.
  * - Failures: a permanent one (invalid answer twice, request refused) is stored as EXPLAIN_FAILED with
  *   the reason and the message is done; a retryable one (throttling, 5xx after the client's
  *   retries) is thrown, so the queue redelivers and finally dead-letters the message. Either way the
@@ -14,7 +19,8 @@
  */
 import type { Anomaly, Explanation, TokenUsage } from '../../detect/types.ts';
 import { LogsleuthError } from '../../errors.ts';
-import { InvalidAnswerError } from '../../explain/errors.ts';
+import { ensureTimeForCall, type CallDeadline } from '../../explain/deadline.ts';
+import { InvalidAnswerError, SignatureBusyError } from '../../explain/errors.ts';
 import type { Explainer } from '../../explain/explainer.ts';
 import { explanationSignature, linesAt, shapePositions } from '../../explain/signature.ts';
 import type { ExplainMessage, ExplanationCache, ExplanationVerdict, FindingWriter, ResultReader } from '../../ports.ts';
@@ -30,8 +36,15 @@ export interface ExplanationPorts {
 export interface ExplanationContext {
   /** Epoch ms at the start of this message. */
   now: number;
-  /** How long an explanation may be reused for the same signature, ms (0: never reuse). */
+  /** How long an explanation may be reused for the same signature, ms (0: never reuse, never claim). */
   cacheWindowMs: number;
+  /** The invocation's deadline: checked before claiming and before each model call (none: no limit). */
+  deadline?: CallDeadline;
+  /**
+   * Who claims the signature before the model call (unique per invocation and message) and for how
+   * long, ms: at least as long as this invocation may still run, so a live holder never loses its claim.
+   */
+  claim?: { owner: string; ttlMs: number };
 }
 
 export type ExplanationOutcome =
@@ -66,10 +79,18 @@ export async function runExplanation(ports: ExplanationPorts, message: ExplainMe
     }
   }
 
+  // Checked before claiming too: a claim taken only to hand the message back would hold up the others.
+  ensureTimeForCall(ctx.deadline);
+  const claim = ctx.cacheWindowMs > 0 ? ctx.claim : undefined;
+  if (claim && !(await ports.cache.claimSignature(signature, claim.owner, ctx.now, ctx.now + claim.ttlMs))) {
+    throw new SignatureBusyError(`another invocation is explaining signature ${signature}; group ${groupId} will reuse its explanation when redelivered`);
+  }
   let explanation: Explanation;
   try {
-    explanation = await ports.explainer.explain(lead, related);
+    explanation = await ports.explainer.explain(lead, related, { ...(ctx.deadline && { deadline: ctx.deadline }) });
   } catch (error) {
+    // Whatever happens next (a permanent failure is stored, a retryable one thrown), the others need not wait for the claim to expire.
+    if (claim) await ports.cache.releaseSignature(signature, claim.owner);
     if (!(error instanceof LogsleuthError) || error.retryable) throw error;
     await store(ports, runId, pending, { status: 'EXPLAIN_FAILED', reason: error.message, at: ctx.now });
     return {
@@ -78,6 +99,7 @@ export async function runExplanation(ports: ExplanationPorts, message: ExplainMe
     };
   }
   await store(ports, runId, pending, { status: 'EXPLAINED', explanation, at: ctx.now });
+  // Replaces the claim too (a crash before this leaves the claim to expire: the others then ask the model).
   if (ctx.cacheWindowMs > 0) {
     await ports.cache.cacheExplanation({
       signature, explanation, evidence: shapePositions(lead.context.logs, explanation.evidenceLines), runId, anomalyId: lead.id, explainedAt: ctx.now,

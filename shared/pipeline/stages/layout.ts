@@ -87,10 +87,13 @@ export const checkpointKey = (runId: string, continuation: number): string => `$
 export const sessionLogsKey = (runId: string, sessionId: string): string => `${SESSIONS_PREFIX}${runId}/${stableId('s', sessionId)}.json`;
 
 /**
- * The run id: the same object version checked against the same model version, read with the same
- * source config, is the same run, however often S3 or SQS deliver the event. `configTag` (see
- * `sourceConfigTag`) is left out when the source has no config, so such runs keep the ids they had
- * before configs existed; a changed (or fixed) config makes a new run of the same object.
+ * The run id: the same object version read with the same source config is the same run, however
+ * often S3 or SQS deliver the event, and whichever model is current when a delivery arrives. The
+ * model is deliberately not part of it: a redelivery after the nightly roll (or a retraining) finds
+ * the run its first delivery started, which records the model it started with (`RunRecord.modelId`)
+ * and is finished with that model; it cannot start a second run of the same object. `configTag`
+ * (see `sourceConfigTag`) is left out when the source has no config; a changed (or fixed) config
+ * makes a new run of the same object.
  */
-export const runIdFor = (location: string, key: string, etag: string, modelId: string, configTag?: string): string =>
-  configTag === undefined ? stableId('r', location, key, etag, modelId) : stableId('r', location, key, etag, modelId, configTag);
+export const runIdFor = (location: string, key: string, etag: string, configTag?: string): string =>
+  configTag === undefined ? stableId('r', location, key, etag) : stableId('r', location, key, etag, configTag);

@@ -9,8 +9,10 @@ import { IngestReport } from '../../ingest/report.ts';
 import type { ModelRegistry, ObjectStore, SourceObject } from '../../ports.ts';
 import { trainModel, type TrainOptions } from '../train.ts';
 import { BASELINE_PREFIX, classifyKey, isLogObjectKey } from './layout.ts';
+import { recordPointer } from './model-history.ts';
 import type { ModelStore } from './model-store.ts';
 import { loadSourceConfig, settingsOf, withIngestOptions } from './source-config.ts';
+import { supersededBy } from './training-debounce.ts';
 
 export interface TrainingPorts {
   objects: ObjectStore;
@@ -28,11 +30,18 @@ export interface TrainingJob {
   train?: TrainOptions;
   /** On top of the source's `config/<source>.json`, key by key. */
   ingest?: IngestOptions;
+  /**
+   * Drop the job when a newer baseline object of the source exists (its own job trains on
+   * everything; see training-debounce.ts). The training Lambda sets it; default false.
+   */
+  debounce?: boolean;
 }
 
 export type TrainingOutcome =
   | { status: 'TRAINED'; source: string; modelId: string; artifactKey: string; records: number; objects: number; problems: string[] }
   | { status: 'UNCHANGED'; source: string; modelId: string }
+  /** Debounced: `newer` was uploaded after this job's object, and its own job trains. */
+  | { status: 'SUPERSEDED'; source: string; newer: string }
   | { status: 'IGNORED'; reason: string };
 
 /**
@@ -54,6 +63,8 @@ export async function runTraining(ports: TrainingPorts, job: TrainingJob): Promi
   const { source } = target;
   const objects = (await ports.objects.list(`${BASELINE_PREFIX}${source}/`)).filter((o) => o.size > 0 && isLogObjectKey(o.key));
   if (objects.length === 0) return { status: 'IGNORED', reason: `no baseline objects left under ${BASELINE_PREFIX}${source}/` };
+  const newer = job.debounce ? supersededBy(objects, job.key) : undefined;
+  if (newer) return { status: 'SUPERSEDED', source, newer: newer.key };
   const trainedFrom = objects.map((o) => ({ key: o.key, etag: o.etag }));
 
   const config = await loadSourceConfig(ports.objects, source);
@@ -77,7 +88,10 @@ export async function runTraining(ports: TrainingPorts, job: TrainingJob): Promi
     source, modelId: model.id, trainedAt: job.now, artifactKey, trainedFrom,
     records: model.training.records, sessions: model.training.sessions, templates: model.vocabulary.length,
   });
-  await ports.models.setCurrent(source, { modelId: model.id, artifactKey, trainedAt: job.now, trainedFrom, ...(config.tag !== undefined && { configTag: config.tag }) });
+  const pointer = { modelId: model.id, artifactKey, trainedAt: job.now, trainedFrom, ...(config.tag !== undefined && { configTag: config.tag }) };
+  await ports.models.setCurrent(source, pointer);
+  // Kept by time, so the nightly job can rebuild a past day with the model current then.
+  await recordPointer(ports.objects, source, pointer, job.now);
   return {
     status: 'TRAINED', source, modelId: model.id, artifactKey, records: model.training.records, objects: objects.length,
     problems: report.problems.slice(0, 5).map((p) => p.message),

@@ -62,10 +62,11 @@ describe('notificationTarget: the stack notifies by prefix only', () => {
 });
 
 describe('runIdFor', () => {
-  it('keeps the id of a run without a source config as it was, and makes a new one per config', () => {
-    const plain = runIdFor('s3://b', 'logs/a/x.log', 'e1', 'm1');
-    expect(runIdFor('s3://b', 'logs/a/x.log', 'e1', 'm1', undefined)).toBe(plain);
-    expect(runIdFor('s3://b', 'logs/a/x.log', 'e1', 'm1', 'c1')).not.toBe(plain);
-    expect(runIdFor('s3://b', 'logs/a/x.log', 'e1', 'm1', 'c1')).not.toBe(runIdFor('s3://b', 'logs/a/x.log', 'e1', 'm1', 'c2'));
+  it('makes one id per object version without a source config, and a new one per config', () => {
+    const plain = runIdFor('s3://b', 'logs/a/x.log', 'e1');
+    expect(runIdFor('s3://b', 'logs/a/x.log', 'e1', undefined)).toBe(plain);
+    expect(runIdFor('s3://b', 'logs/a/x.log', 'e2')).not.toBe(plain);
+    expect(runIdFor('s3://b', 'logs/a/x.log', 'e1', 'c1')).not.toBe(plain);
+    expect(runIdFor('s3://b', 'logs/a/x.log', 'e1', 'c1')).not.toBe(runIdFor('s3://b', 'logs/a/x.log', 'e1', 'c2'));
   });
 });
