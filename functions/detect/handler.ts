@@ -45,7 +45,7 @@ async function detectRecord(record: SQSRecord, context: Context): Promise<void> 
     }
     // Session counters past the budget go to /tmp, in a directory that goes with the job.
     const spill = new FileSpillStore();
-    const outcome = await runDetection(ports, job.kind === 'object' ? { kind: 'object', key: job.key } : job, {
+    const outcome = await runDetection(ports, job.kind === 'object' ? { kind: 'object', key: job.key, ...(job.retryOfRun !== undefined && { retryOfRun: job.retryOfRun }) } : job, {
       now: Date.now(), remainingMs: () => context.getRemainingTimeInMillis(), reserveMs: config.DEADLINE_RESERVE_MS, maxContinuations: config.MAX_CONTINUATIONS,
       detect: { spill },
       // Unique per invocation and message: two records of one batch for the same object do not share it.

@@ -11,7 +11,8 @@ const s3Record = z.object({
   s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }).loose() }).loose(),
 }).loose();
 
-const s3Event = z.object({ Records: z.array(s3Record) });
+// `retryOfRun`: the nightly job's one retry of a run it found stuck (see RunWriter.reopenStuckRun).
+const s3Event = z.object({ Records: z.array(s3Record), retryOfRun: z.string().optional() });
 const testEvent = z.object({ Event: z.literal('s3:TestEvent') }).loose();
 const continueMessage = z.object({
   kind: z.literal('continue-detection'), runId: z.string(), location: z.string(), key: z.string(), etag: z.string(),
@@ -19,7 +20,7 @@ const continueMessage = z.object({
   configText: z.string().optional(), leaseOwner: z.string().optional(),
 });
 
-export type Job = { kind: 'object'; bucket: string; key: string } | ContinueDetectionMessage;
+export type Job = { kind: 'object'; bucket: string; key: string; retryOfRun?: string } | ContinueDetectionMessage;
 
 /** S3 event keys are URL-encoded with `+` for spaces. */
 export function decodeS3Key(key: string): string {
@@ -41,7 +42,7 @@ export function jobsFromBody(body: string): Job[] {
   if (!event.success) throw new Error(`message body is neither an S3 event nor a logsleuth job: ${body.slice(0, 80)}`);
   return event.data.Records
     .filter((r) => r.eventName.startsWith('ObjectCreated'))
-    .map((r) => ({ kind: 'object' as const, bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key) }));
+    .map((r) => ({ kind: 'object' as const, bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key), ...(event.data.retryOfRun !== undefined && { retryOfRun: event.data.retryOfRun }) }));
 }
 
 /** The inverse of {@link decodeS3Key}: S3's form encoding in event notifications (space → `+`, slashes kept). */

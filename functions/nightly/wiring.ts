@@ -43,10 +43,12 @@ export const ports: NightlyPorts = {
   runs: results.runs,
   digests: results.digests,
   modelRegistry: results.modelRegistry,
-  // A missed upload is re-sent as the S3 notification it should have been: the detect handler needs nothing new.
+  // A missed upload is re-sent as the S3 notification it should have been: the detect handler needs
+  // nothing new. A stuck run's retry also names the run (`retryOfRun`), for detection to restart it.
   missed: {
-    send: (messages) => detectQueue.send(messages.map(({ key }) => ({
+    send: (messages) => detectQueue.send(messages.map(({ key, retryOf }) => ({
       Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: config.BUCKET_NAME }, object: { key: encodeS3Key(key) } } }],
+      ...(retryOf !== undefined && { retryOfRun: retryOf }),
     }))),
   },
 };

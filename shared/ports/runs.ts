@@ -85,4 +85,12 @@ export interface RunWriter {
   finishRun(run: RunRef, finishedAt: number, counts: RunCounts, problems: string[]): Promise<boolean>;
   /** RUNNING (or absent) → FAILED with a reason, and the day's digest counted. Only the first call takes effect (returns true). */
   failRun(run: Omit<RunRecord, 'status'>, reason: string, finishedAt: number): Promise<boolean>;
+  /**
+   * FAILED because it was stuck (its reason starts with {@link STUCK_REASON_PREFIX}) → RUNNING again,
+   * once: the nightly job's retry of a stuck run. Returns whether it reopened the run.
+   */
+  reopenStuckRun(runId: string, now: number): Promise<boolean>;
 }
+
+/** How the reason of a run the nightly job found stuck begins (see reopenStuckRun). */
+export const STUCK_REASON_PREFIX = 'no progress since ';

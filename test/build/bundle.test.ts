@@ -79,14 +79,14 @@ describe('the CLI bundle', () => {
 
 describe('the Lambda bundles', () => {
   it('are built for every function, one folder each with its source map', () => {
-    expect(functionNames()).toEqual(['api', 'detect', 'explain', 'nightly', 'train']);
+    expect(functionNames()).toEqual(['api', 'detect', 'explain', 'nightly', 'nightly-source', 'train']);
     for (const name of functionNames()) {
       expect(existsSync(functionBundle(name)), name).toBe(true);
       expect(existsSync(`${functionBundle(name)}.map`), name).toBe(true);
     }
   });
 
-  it.each(['api', 'detect', 'explain', 'nightly', 'train'])('%s imports in a fresh node process and exports a handler function', async (name) => {
+  it.each(['api', 'detect', 'explain', 'nightly', 'nightly-source', 'train'])('%s imports in a fresh node process and exports a handler function', async (name) => {
     const loaded = await importBundleInFreshNode(name);
     expect(loaded.handler).toBe('function');
   });

@@ -52,7 +52,7 @@ beforeAll(async () => {
   const objects = datedLogs(store);
   ports = {
     objects, models: new ObjectModelStore(objects), reader: results.reader, runs: results.runs, digests: results.digests, modelRegistry: results.modelRegistry,
-    missed: { send: async (messages) => void queued.push(...messages.map((m) => m.key)) },
+    missed: { send: async (messages) => void queued.push(...messages.map((m) => (m.retryOf ? `${m.key} (retry of ${m.retryOf})` : m.key))) },
   };
 }, 120_000);
 afterAll(async () => {
@@ -89,11 +89,11 @@ describe('stuck runs', () => {
     expect(failed).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/^no progress since .*: the detection message probably went to the dead-letter queue/) });
     expect(await results.reader.getRun('live-run')).toMatchObject({ status: 'RUNNING' });
     expect(await results.reader.getRun('slow-run')).toMatchObject({ status: 'RUNNING' });
-    expect(queued).toEqual(['logs/checkout/stuck.jsonl']);
+    expect(queued).toEqual(['logs/checkout/stuck.jsonl (retry of stuck-run)']);
 
     const second = await runNightlySource(ports, { source: 'checkout', day: dayOf(now), now: now + 60_000, steps: ['requeue'] });
     expect(second.stuck).toEqual([]);
-    expect(queued).toEqual(['logs/checkout/stuck.jsonl']);
+    expect(queued).toEqual(['logs/checkout/stuck.jsonl (retry of stuck-run)']);
   });
 });
 

@@ -12,7 +12,7 @@ import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { runDetection, type DetectionPorts } from '../../shared/pipeline/stages/detection.ts';
 import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
-import type { ContinueDetectionMessage } from '../../shared/ports.ts';
+import { STUCK_REASON_PREFIX, type ContinueDetectionMessage } from '../../shared/ports.ts';
 import { drain, lambdaContext, sqsEvent, type SqsHandler } from '../support/lambda.ts';
 import { sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
 
@@ -166,5 +166,64 @@ describe('one worker per run', () => {
     const runs = await runsOf('logs/shop/crashed.jsonl');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'DONE', modelId: before });
+  });
+});
+
+describe('a run the nightly job found stuck', () => {
+  it('is reopened once by the retry that names it, and finished; a plain redelivery or a second retry leaves it alone', async () => {
+    const ports: DetectionPorts = {
+      objects, models: new ModelStore(objects), runs: results.runs, findings: results.findings,
+      explainQueue: { send: async () => undefined }, followUps: { send: async () => undefined },
+    };
+    await s.upload('logs/shop/stuck.jsonl', await sampleLog('incident'));
+    await takeDetectMessage();
+    const t0 = 1_795_200_000_000;
+    let checks = 0;
+    // The first worker stops early and its follow-up is lost: the run stays RUNNING, then the nightly job fails it as stuck.
+    const first = await runDetection(ports, { kind: 'object', key: 'logs/shop/stuck.jsonl' }, { now: t0, remainingMs: () => (++checks > 2 ? 500 : 60_000), reserveMs: 1000, lease: { owner: 'lost' } });
+    expect(first.status).toBe('CONTINUED');
+    const runId = first.status === 'CONTINUED' ? first.runId : '';
+    const { status: _status, ...start } = (await results.reader.getRun(runId))!;
+    expect(await results.runs.failRun(start, `${STUCK_REASON_PREFIX}2026-11-20T00:00:00.000Z: the detection message probably went to the dead-letter queue`, t0 + 7 * 3_600_000)).toBe(true);
+
+    // A redelivery that is not the nightly retry finds the run FAILED and changes nothing.
+    expect(await runDetection(ports, { kind: 'object', key: 'logs/shop/stuck.jsonl' }, { now: t0 + 8 * 3_600_000, remainingMs: () => Infinity, lease: { owner: 'dup' } }))
+      .toMatchObject({ status: 'DUPLICATE', existing: 'FAILED' });
+    const retried = await runDetection(ports, { kind: 'object', key: 'logs/shop/stuck.jsonl', retryOfRun: runId }, { now: t0 + 8 * 3_600_000, remainingMs: () => Infinity, lease: { owner: 'retry' } });
+    expect(retried).toMatchObject({ status: 'DONE', runId });
+    expect(await results.reader.getRun(runId)).toMatchObject({ status: 'DONE' });
+    expect((await results.reader.getRun(runId))!.reason).toBeUndefined();
+
+    // Once only, and only when stuck: a run stuck again is not reopened again; a run failed for another reason never is.
+    const run = (id: string) => ({ runId: id, source: 'shop', modelId: 'm1', startedAt: t0, input: { location: 'b', key: `logs/shop/${id}`, etag: 'e', size: 1 } });
+    await results.runs.startRun(run('twice'));
+    await results.runs.failRun(run('twice'), `${STUCK_REASON_PREFIX}then`, t0 + 1);
+    expect(await results.runs.reopenStuckRun('twice', t0 + 2)).toBe(true);
+    await results.runs.failRun(run('twice'), `${STUCK_REASON_PREFIX}again`, t0 + 3);
+    expect(await results.runs.reopenStuckRun('twice', t0 + 4)).toBe(false);
+    await results.runs.startRun(run('damaged'));
+    await results.runs.failRun(run('damaged'), 'logs/shop/damaged is damaged and was not analysed', t0 + 1);
+    expect(await results.runs.reopenStuckRun('damaged', t0 + 2)).toBe(false);
+    expect(await results.reader.getRun('damaged')).toMatchObject({ status: 'FAILED' });
+  });
+});
+
+describe('the run lease on DynamoDB', () => {
+  it('is taken when free, refused while another holds it, handed over to a follow-up, free to all once expired, and never taken on an ended run', async () => {
+    const run = { runId: 'lease-unit', source: 'shop', input: { location: 's3://b', key: 'logs/shop/x', etag: 'e', size: 1 }, modelId: 'm', startedAt: Date.now() }; // recent: an expired run reads as absent
+    await results.runs.startRun(run);
+    const lease = (owner: string, expiresAt: number) => ({ owner, expiresAt });
+
+    expect(await results.runs.takeLease(run.runId, lease('a', 5_000), 1_000)).toEqual({ taken: true });
+    expect(await results.runs.takeLease(run.runId, lease('b', 6_000), 2_000)).toEqual({ taken: false, status: 'RUNNING' });
+    expect(await results.runs.takeLease(run.runId, lease('b', 6_000), 2_000, 'someone-else')).toEqual({ taken: false, status: 'RUNNING' });
+    expect(await results.runs.takeLease(run.runId, lease('follow-up', 6_000), 2_000, 'a')).toEqual({ taken: true });
+    expect(await results.runs.takeLease(run.runId, lease('a', 9_000), 3_000, 'a')).toEqual({ taken: false, status: 'RUNNING' });
+    expect(await results.runs.takeLease(run.runId, lease('c', 9_000), 6_000)).toEqual({ taken: true });
+
+    await results.runs.finishRun(run, 7_000, { records: 0, sessions: 0, anomalies: 0, knownTemplates: 0, newTemplates: 0, problems: 0, byType: { DURATION_SPIKE: 0, TEMPLATE_OUTLIER: 0, NEW_TEMPLATE: 0, ERROR_BURST: 0, SESSION_OUTLIER: 0 } }, []);
+    expect(await results.runs.takeLease(run.runId, lease('c', 20_000), 10_000)).toEqual({ taken: false, status: 'DONE' });
+    // Bookkeeping, not part of the run a reader sees.
+    expect(Object.keys((await results.reader.getRun(run.runId))!)).not.toContain('leaseOwner');
   });
 });

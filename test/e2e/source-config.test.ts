@@ -101,7 +101,7 @@ describe('a source read as config/<source>.json says', () => {
   it('keeps reading a run with the config it started with when the file changes before a follow-up', async () => {
     const [whole] = await results.reader.listRuns('jobs');
     await s.upload('logs/jobs/worker.log.2', incidentLog);
-    // Past the deadline after every batch: observe, checkpoint, collect, checkpoint, finish.
+    // Past the deadline after every batch: the one-batch object is observed, then pass 2 is left to a follow-up.
     let calls = 0;
     const detectThenChangeConfig: SqsHandler = async (event, context) => {
       const response = await s.detect(event, context);
@@ -113,7 +113,7 @@ describe('a source read as config/<source>.json says', () => {
 
     const chunked = (await results.reader.listRuns('jobs')).find((r) => r.input.key === 'logs/jobs/worker.log.2')!;
     expect(chunked).toMatchObject({ status: 'DONE', counts: whole!.counts });
-    expect(chunked.continuations).toBeGreaterThanOrEqual(2);
+    expect(chunked.continuations).toBeGreaterThanOrEqual(1);
     // Same findings and contexts; ids (from the run id) and the object name differ, so does the order of equal scores.
     const comparable = async (runId: string) => (await Promise.all((await results.reader.listAnomalies(runId)).map((a) => results.reader.getAnomaly(runId, a.id))))
       .map((a) => JSON.stringify({ ...a, id: undefined } as Partial<Anomaly>).replaceAll('worker.log.2', 'worker.log.1')).sort();

@@ -47,7 +47,7 @@ describe('the ports', () => {
     expect({
       RunWriter: count('RunWriter'), FindingWriter: count('FindingWriter'), ResultReader: count('ResultReader'),
       ModelRegistry: count('ModelRegistry'), DigestStore: count('DigestStore'), ExplanationCache: count('ExplanationCache'),
-    }).toEqual({ RunWriter: 6, FindingWriter: 3, ResultReader: 8, ModelRegistry: 2, DigestStore: 3, ExplanationCache: 4 });
+    }).toEqual({ RunWriter: 7, FindingWriter: 3, ResultReader: 8, ModelRegistry: 2, DigestStore: 3, ExplanationCache: 4 });
     expect(ports.has('ResultStore')).toBe(false);
   });
 

@@ -3,7 +3,7 @@
  * conditional writes (no transactions: dynalite has none). Ending a run counts it in its day's
  * digest first (digests.ts).
  */
-import type { LeaseOutcome, RunCounts, RunLease, RunRecord, RunRef, RunStatus, RunWriter } from '../../../shared/ports.ts';
+import { STUCK_REASON_PREFIX, type LeaseOutcome, type RunCounts, type RunLease, type RunRecord, type RunRef, type RunStatus, type RunWriter } from '../../../shared/ports.ts';
 import { countRunInDigest } from './digests.ts';
 import { plain, runKey, runsOfSourcePk, runsOfSourceSk, strip } from './keys.ts';
 import type { ResultTable } from './table.ts';
@@ -61,6 +61,17 @@ export class DynamoRunWriter implements RunWriter {
   async failRun(run: Omit<RunRecord, 'status'>, reason: string, finishedAt: number): Promise<boolean> {
     await countRunInDigest(this.table, run, { runs: 1, failedRuns: 1 });
     return this.transition(run.runId, 'FAILED', { finishedAt, reason });
+  }
+
+  async reopenStuckRun(runId: string, now: number): Promise<boolean> {
+    // Once: `reopenedAt` stays, so a run that gets stuck again is not retried a second time.
+    return this.table.update({
+      Key: runKey(runId),
+      UpdateExpression: 'SET #status = :running, #reopenedAt = :now REMOVE #reason, #finishedAt',
+      ConditionExpression: '#status = :failed AND begins_with(#reason, :stuck) AND attribute_not_exists(#reopenedAt)',
+      ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason', '#finishedAt': 'finishedAt', '#reopenedAt': 'reopenedAt' },
+      ExpressionAttributeValues: { ':running': 'RUNNING', ':failed': 'FAILED', ':stuck': STUCK_REASON_PREFIX, ':now': now },
+    });
   }
 
   /** RUNNING → DONE/FAILED, once: a second finisher's conditional update fails and changes nothing. */

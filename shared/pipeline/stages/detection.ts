@@ -42,7 +42,8 @@ export interface DetectionPorts extends RecordPorts {
 }
 
 /** A new object to check, or a run to continue. */
-export type DetectionJob = { kind: 'object'; key: string } | ContinueDetectionMessage;
+/** `retryOfRun`: the nightly job's retry of that run, found stuck; it is reopened once (RunWriter.reopenStuckRun). */
+export type DetectionJob = { kind: 'object'; key: string; retryOfRun?: string } | ContinueDetectionMessage;
 
 export interface DetectionContext {
   /** Epoch ms at the start of this invocation. */
@@ -126,8 +127,10 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     modelId = current?.modelId ?? 'none';
     config = await loadSourceConfig(ports.objects, source);
   }
-  // No model in the id (see runIdFor): a redelivery after a model roll finds the run it started.
-  const runId = runIdFor(ports.objects.location, key, etag, config.tag);
+  // No model in the id (see runIdFor): a redelivery after a model roll finds the run it started. A
+  // follow-up names its run (one sent before a change of the id rule still finds it).
+  const runId = job.kind === 'continue-detection' ? job.runId : runIdFor(ports.objects.location, key, etag, config.tag);
+  if (job.kind === 'object' && job.retryOfRun === runId) await ports.runs.reopenStuckRun(runId, ctx.now);
   const { run } = await ports.runs.startRun({ runId, source, input: { location: ports.objects.location, key, etag, size }, modelId, startedAt: ctx.now });
   if (run.status !== 'RUNNING') return { status: 'DUPLICATE', runId, existing: run.status };
   // A run continues with the model it started with, whatever model is current now.
@@ -168,12 +171,19 @@ export async function runDetection(ports: DetectionPorts, job: DetectionJob, ctx
     const reserve = ctx.reserveMs ?? DEFAULT_RESERVE_MS;
     const input = ports.objects.input(key, etag);
     let report = new IngestReport();
+    const mustStop = () => ctx.remainingMs() < reserve;
+    let observedHere = false;
     while (detector.phase !== 'done') {
       report = new IngestReport();
       const phase = detector.phase;
       const start = resumeAt?.phase === phase && resumeAt.position === detector.position ? resumeAt : undefined;
       resumeAt = undefined;
-      const pass = await readPass(detector, input, size, start, report, ingestOptions, () => ctx.remainingMs() < reserve);
+      // Between the passes too: pass 1 ending past the deadline leaves pass 2 to a follow-up. Only
+      // after this invocation read some of pass 1, so every invocation makes progress.
+      const pass: PassOutcome = phase === 'collect' && observedHere && mustStop()
+        ? { completed: false }
+        : await readPass(detector, input, size, start, report, ingestOptions, mustStop);
+      if (phase === 'observe') observedHere = true;
       if (input.transientFailure) throw input.transientFailure;
       if (!pass.completed) {
         const next = continuation + 1;

@@ -18,25 +18,32 @@ export async function recordPointer(objects: ObjectStore, source: string, pointe
   await objects.put(historyKey(source, at), JSON.stringify(pointer), 'application/json');
 }
 
-/** Every kept pointer of `source` with the time it became current, oldest first. */
-export async function pointerHistory(objects: ObjectStore, source: string): Promise<{ at: number; pointer: CurrentModel }[]> {
+/** One kept pointer: when it became current, and how to read it (read only the ones needed). */
+export interface KeptPointer {
+  at: number;
+  read(): Promise<CurrentModel | undefined>;
+}
+
+/** Every kept pointer of `source`, oldest first (one listing; nothing read yet). */
+export async function pointerHistory(objects: ObjectStore, source: string): Promise<KeptPointer[]> {
   const prefix = historyPrefix(source);
-  const out: { at: number; pointer: CurrentModel }[] = [];
+  const out: KeptPointer[] = [];
   for (const o of await objects.list(prefix)) {
     const at = Date.parse(o.key.slice(prefix.length, -'.json'.length));
-    const text = await objects.getText(o.key);
-    if (!Number.isNaN(at) && text !== undefined) out.push({ at, pointer: JSON.parse(text) as CurrentModel });
+    if (!Number.isNaN(at)) out.push({ at, read: async () => parsePointer(await objects.getText(o.key)) });
   }
   return out.sort((a, b) => a.at - b.at);
 }
+
+const parsePointer = (text: string | undefined): CurrentModel | undefined => (text === undefined ? undefined : JSON.parse(text) as CurrentModel);
 
 /**
  * The pointer that was current at `at` (epoch ms): the newest kept one set no later than that.
  * A source trained before the history existed has none: its `current` pointer stands in when it
  * was trained by then. Undefined when no model existed yet.
  */
-export function pointerAt(history: { at: number; pointer: CurrentModel }[], current: CurrentModel | undefined, at: number): CurrentModel | undefined {
-  const kept = history.filter((h) => h.at <= at).pop()?.pointer;
-  if (kept) return kept;
+export async function pointerAt(history: KeptPointer[], current: CurrentModel | undefined, at: number): Promise<CurrentModel | undefined> {
+  const kept = history.filter((h) => h.at <= at).pop();
+  if (kept) return kept.read();
   return history.length === 0 && current && current.trainedAt <= at ? current : undefined;
 }

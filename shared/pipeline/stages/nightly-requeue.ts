@@ -11,8 +11,8 @@ export interface RequeuePorts {
   objects: ObjectStore;
   reader: ResultReader;
   runs: RunWriter;
-  /** The detection job queue (one message per object key). */
-  missed: JobQueue<{ key: string }>;
+  /** The detection job queue (one message per object key; `retryOf` names the stuck run a message retries). */
+  missed: JobQueue<{ key: string; retryOf?: string }>;
 }
 
 export interface RequeueOutcome {
@@ -25,7 +25,7 @@ export interface RequeueOutcome {
 /** Fails stuck runs, then queues `logs` of the 24 h before `now` with no live or finished run for their key and ETag. */
 export async function requeueMissed(ports: RequeuePorts, source: string, logs: ObjectInfo[], now: number): Promise<RequeueOutcome> {
   const stuck = await failStuckRuns(ports, source, now);
-  if (stuck.length > 0) await ports.missed.send(stuck.map(({ key }) => ({ key })));
+  if (stuck.length > 0) await ports.missed.send(stuck.map(({ key, runId }) => ({ key, retryOf: runId })));
   const requeued = new Set(stuck.map((s) => s.key));
 
   const recent = logs.filter((o) => o.lastModified !== undefined && o.lastModified > now - DAY_MS && o.lastModified <= now);

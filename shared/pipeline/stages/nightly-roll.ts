@@ -66,11 +66,13 @@ export async function rollDay(ports: RollPorts, job: RollDay): Promise<RollOutco
   const current = await ports.models.current(source);
   if (!current) return { status: 'NO_MODEL' };
   const history = await pointerHistory(ports.objects, source);
-  const rolledBy = [current, ...history.map((h) => h.pointer).reverse()].find((p) => p.rolled?.days.includes(day));
-  if (rolledBy) return { status: 'UNCHANGED', modelId: rolledBy.modelId };
+  // A day is rolled after it began: only pointers set since then can name it.
+  for (const pointer of [current, ...await Promise.all(history.filter((h) => h.at >= job.dayStart).map((h) => h.read()))]) {
+    if (pointer?.rolled?.days.includes(day)) return { status: 'UNCHANGED', modelId: pointer.modelId };
+  }
   const rebuilt = await ports.objects.getText(rebuiltDayKey(source, day));
   if (rebuilt !== undefined) return { status: 'UNCHANGED', modelId: (JSON.parse(rebuilt) as CurrentModel).modelId };
-  const base = pointerAt(history, current, job.dayEnd - 1);
+  const base = await pointerAt(history, current, job.dayEnd - 1);
   if (!base) return { status: 'NO_MODEL' };
   const madeCurrent = base.modelId === current.modelId && base.trainedAt === current.trainedAt;
   if (job.dayLogs.length === 0) return { status: 'NO_LOGS', modelId: base.modelId };

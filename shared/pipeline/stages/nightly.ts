@@ -48,8 +48,11 @@ export interface NightlyPorts {
   digests: DigestStore;
   /** Where rolled-forward models are recorded. */
   modelRegistry: ModelRegistry;
-  /** Where missed uploads go: the detection job queue (one message per object key). */
-  missed: JobQueue<{ key: string }>;
+  /**
+   * Where missed uploads go: the detection job queue (one message per object key). The object of
+   * a run failed as stuck carries `retryOf` (that run's id), sent once, when the run was failed.
+   */
+  missed: JobQueue<{ key: string; retryOf?: string }>;
 }
 
 export interface NightlyJob {
@@ -69,6 +72,11 @@ export interface SourceJob extends NightlyJob {
   steps?: readonly NightlyStep[];
   /** Milliseconds left before the caller must stop (a Lambda's remaining time); Infinity when absent. */
   remainingMs?: () => number;
+  /**
+   * Run the first step whatever the time left (default true: a fresh job handing everything back
+   * would loop for ever). False when other work already used this invocation's time.
+   */
+  firstStepAlways?: boolean;
 }
 
 /** What a step did: its result, or why it failed (written for a person). */
@@ -107,10 +115,13 @@ export async function nightlySources(ports: Pick<NightlyPorts, 'objects' | 'dige
   return [...new Set([...modelSources, ...digestSources])].sort();
 }
 
-/** Every source's job one after another, in this process (a by-hand rebuild of one day, the CLI). */
-export async function runNightly(ports: NightlyPorts, job: NightlyJob): Promise<NightlyOutcome> {
+/**
+ * Every source's job one after another, in this process (a by-hand rebuild of one day). With
+ * `remainingMs`, steps without time left are handed back in each source's outcome.
+ */
+export async function runNightly(ports: NightlyPorts, job: NightlyJob & { remainingMs?: () => number }): Promise<NightlyOutcome> {
   const sources: SourceOutcome[] = [];
-  for (const source of await nightlySources(ports, job.day)) sources.push(await runNightlySource(ports, { ...job, source }));
+  for (const source of await nightlySources(ports, job.day)) sources.push(await runNightlySource(ports, { ...job, source, firstStepAlways: sources.length === 0 }));
   return { day: job.day, sources };
 }
 
@@ -142,8 +153,7 @@ export async function runNightlySource(ports: NightlyPorts, job: SourceJob): Pro
   };
   let ran = 0;
   for (const step of NIGHTLY_STEPS.filter((s) => asked.has(s))) {
-    // The first step always runs: handing everything back would loop for ever.
-    if (ran > 0 && remaining() < STEP_RESERVE_MS[step]) {
+    if ((ran > 0 || job.firstStepAlways === false) && remaining() < STEP_RESERVE_MS[step]) {
       outcome.steps[step] = 'HANDED_BACK';
       outcome.handedBack.push(step);
       continue;

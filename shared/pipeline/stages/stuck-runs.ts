@@ -9,7 +9,7 @@
  * detection invocation lasts at most 15 min, and a message that keeps failing is dead-lettered
  * after maxReceiveCount (3) × the visibility timeout (6 × 15 min) = 4.5 h.
  */
-import type { ObjectStore, ResultReader, RunRecord, RunWriter } from '../../ports.ts';
+import { STUCK_REASON_PREFIX, type ObjectStore, type ResultReader, type RunRecord, type RunWriter } from '../../ports.ts';
 import { CHECKPOINTS_PREFIX } from './layout.ts';
 
 export const STUCK_AFTER_MS = 6 * 3_600_000;
@@ -42,7 +42,7 @@ export async function failStuckRuns(
   for (const run of running) {
     const progress = await lastProgress(ports.objects, run);
     if (now - progress < stuckAfterMs) continue;
-    const reason = `no progress since ${new Date(progress).toISOString()}: the detection message probably went to the dead-letter queue. `
+    const reason = `${STUCK_REASON_PREFIX}${new Date(progress).toISOString()}: the detection message probably went to the dead-letter queue. `
       + `The nightly job re-queued ${run.input.key} once; if this repeats, look at the detection dead-letter queue and the detect function's logs`;
     const { status: _status, ...start } = run;
     if (await ports.runs.failRun(start, reason, now)) failed.push({ runId: run.runId, key: run.input.key, lastProgress: progress, reason });

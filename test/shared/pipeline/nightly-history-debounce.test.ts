@@ -25,16 +25,17 @@ describe('supersededBy', () => {
 });
 
 describe('pointerAt', () => {
-  const history = [{ at: 100, pointer: pointer('A', 100) }, { at: 200, pointer: pointer('B', 200) }];
+  const kept = (p: CurrentModel) => ({ at: p.trainedAt, read: async () => p });
+  const history = [kept(pointer('A', 100)), kept(pointer('B', 200))];
 
-  it('is the newest pointer set no later than the time asked', () => {
-    expect(pointerAt(history, pointer('B', 200), 150)?.modelId).toBe('A');
-    expect(pointerAt(history, pointer('B', 200), 200)?.modelId).toBe('B');
+  it('is the newest pointer set no later than the time asked', async () => {
+    expect((await pointerAt(history, pointer('B', 200), 150))?.modelId).toBe('A');
+    expect((await pointerAt(history, pointer('B', 200), 200))?.modelId).toBe('B');
   });
 
-  it('is undefined before the first model, and the current pointer stands in when there is no history', () => {
-    expect(pointerAt(history, pointer('B', 200), 50)).toBeUndefined();
-    expect(pointerAt([], pointer('C', 10), 50)?.modelId).toBe('C');
-    expect(pointerAt([], pointer('C', 100), 50)).toBeUndefined();
+  it('is undefined before the first model, and the current pointer stands in when there is no history', async () => {
+    expect(await pointerAt(history, pointer('B', 200), 50)).toBeUndefined();
+    expect((await pointerAt([], pointer('C', 10), 50))?.modelId).toBe('C');
+    expect(await pointerAt([], pointer('C', 100), 50)).toBeUndefined();
   });
 });
