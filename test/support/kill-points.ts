@@ -4,18 +4,10 @@
  * differs between two runs of the same work (wall-clock times and lease bookkeeping).
  */
 import { spawn } from 'node:child_process';
+import { createRandom } from '../../shared/random.ts';
 
-/** mulberry32: a small seeded PRNG, so the kill points are the same on every run of a test. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The kill points are the same on every run of a test: the product's own seeded PRNG. */
+export const seededRandom = createRandom;
 
 export interface ChildRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
 
