@@ -1,15 +1,13 @@
 /**
- * The library's default run id, when the caller gives none: the model, the options that change the
- * findings, and the inputs' names and contents (the CLI's {@link contentId}), so running the same
- * thing again gives the same anomaly ids, and other bytes under the same name give new ones.
- * (To get the very ids of a CLI run, pass that run's `runId`: the CLI composes its own.)
+ * The library's default run id, when the caller gives none: the CLI's ({@link runIdOf}), so the same
+ * files, model and options give the same anomaly ids from the library and from `logsleuth analyze`.
  */
 import { contentId } from '../cli/adapters/content-id.ts';
-import { stableId } from '../shared/hash.ts';
-import type { IngestOptions, InputObject } from '../shared/ingest/index.ts';
+import { runIdOf, type RunIdParts } from '../cli/run-id.ts';
+import type { InputObject } from '../shared/ingest/index.ts';
 
-export interface RunIdParts { z: number; maxAnomalies: number; sessionRegex?: RegExp | undefined; ingest: IngestOptions }
+export type { RunIdParts } from '../cli/run-id.ts';
 
 export async function runIdFor(modelId: string, parts: RunIdParts, inputs: readonly InputObject[]): Promise<string> {
-  return stableId('r', 'library', modelId, parts.z, parts.maxAnomalies, parts.sessionRegex?.source, JSON.stringify(parts.ingest), await contentId(inputs));
+  return runIdOf(modelId, parts, await contentId(inputs));
 }

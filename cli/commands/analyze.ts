@@ -24,6 +24,7 @@ import { contaminationNote } from '../../shared/detect/session-outliers.ts';
 import { DEFAULT_SESSION_BUDGET } from '../../shared/detect/session-tracker.ts';
 import { FileSpillStore } from '../../functions/lib/file-spill-store.ts';
 import { contentId } from '../adapters/content-id.ts';
+import { runIdOf } from '../run-id.ts';
 
 interface TrainFlags extends InputFlags { seed: number; contamination: number }
 interface DetectFlags extends TrainFlags, WorkerFlags { z: number; json?: boolean; out?: string; report?: string; top: number; budget: number; sessionBudget: number; maxAnomalies: number; store: string | boolean; source: string }
@@ -142,7 +143,7 @@ async function detectAndReport(paths: string[], model: Model, flags: DetectFlags
   // change the findings, so re-running the same thing gives the same ids (and stores nothing twice),
   // and a file rewritten with other bytes of the same size is a new run.
   const inputsId = await contentId(local.inputs);
-  const runId = stableId('r', model.id, flags.z, flags.maxAnomalies, regex?.source, JSON.stringify(ingestOptions(flags)), inputsId);
+  const runId = runIdOf(model.id, { z: flags.z, maxAnomalies: flags.maxAnomalies, sessionRegex: regex, ingest: ingestOptions(flags) }, inputsId);
   // Session counters past --session-budget go to a temporary directory, removed when detection ends.
   const spill = new FileSpillStore(undefined, { removeOnExit: true });
   const detectOptions = { runId, z: flags.z, maxAnomalies: flags.maxAnomalies, ...(regex && { sessionRegex: regex }), spill, sessionBudget: flags.sessionBudget };

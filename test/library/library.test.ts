@@ -109,6 +109,8 @@ describe('the library', () => {
       expect(run.code).toBe(0);
       const fromCli = JSON.parse(run.stdout) as { runId: string; anomalies: Anomaly[] };
       expect(identity((await detect([INCIDENT], loaded, { runId: fromCli.runId })).anomalies)).toEqual(identity(fromCli.anomalies));
+      // Without a run id, the library composes the CLI's: the same files, model and options, the same ids.
+      expect((await detect([INCIDENT], loaded)).runId).toBe(fromCli.runId);
       // A model directory's path does as well as a loaded model.
       expect((await detect([INCIDENT], join(dir, 'model'), { runId: fromCli.runId })).anomalies.map((a) => a.id)).toEqual(fromCli.anomalies.map((a) => a.id));
     } finally {
