@@ -111,7 +111,8 @@ describe('continuation after the deadline', () => {
     const done = outcomes.at(-1) as Extract<DetectionOutcome, { status: 'DONE' }>;
     expect(done.status).toBe('DONE');
     const continued = outcomes.filter((o) => o.status === 'CONTINUED');
-    expect(continued.length).toBeGreaterThanOrEqual(6);
+    // Pass 2 parses only the lines its contexts need (a batch or two), so most stops are in pass 1.
+    expect(continued.length).toBeGreaterThanOrEqual(4);
     // Every follow-up started where its predecessor stopped, and none of them re-read the start.
     expect(continued.every((o) => o.resumeFrom !== undefined && o.resumeFrom > 0)).toBe(true);
     expect(objects.rangedReads).toBeGreaterThanOrEqual(continued.length - 1);
@@ -128,10 +129,11 @@ describe('continuation after the deadline', () => {
     const whole = await uninterrupted('logs/shop/whole.jsonl.gz');
     await s.upload('logs/shop/stepped.jsonl.gz', compressed);
     objects.rangedReads = 0;
-    const outcomes = await detectInSteps('logs/shop/stepped.jsonl.gz', { batches: 12, batchSize: 500 });
+    const outcomes = await detectInSteps('logs/shop/stepped.jsonl.gz', { batches: 6, batchSize: 500 });
 
     const continued = outcomes.filter((o) => o.status === 'CONTINUED');
     expect(continued.length).toBeGreaterThanOrEqual(2);
+    expect(continued.some((o) => o.phase === 'observe')).toBe(true);
     expect(continued.some((o) => o.resumeFrom !== undefined)).toBe(false);
     expect(objects.rangedReads).toBe(0);
     expect(outcomes.at(-1)!.status).toBe('DONE');

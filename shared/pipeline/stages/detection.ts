@@ -280,9 +280,15 @@ async function readPass(
       return lines.tap(stream);
     },
   };
-  const passOptions = ranged ? { ...options, startAt: { line: ranged.line, format: ranged.format } } : options;
-  let skip = ranged ? 0 : detector.position;
   const observe = detector.phase === 'observe';
+  // Pass 2 parses only the lines the kept anomalies' contexts need (the rest are split, not parsed);
+  // its position counts those, so a re-read from byte 0 skips the same selected records.
+  const passOptions = {
+    ...options,
+    ...(ranged && { startAt: { line: ranged.line, format: ranged.format } }),
+    ...(!observe && { select: detector.select }),
+  };
+  let skip = ranged ? 0 : detector.position;
   const batches = ingest([tapped], passOptions, report)[Symbol.asyncIterator]();
   try {
     for (;;) {
