@@ -7,7 +7,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
+import { ObjectModelStore } from '../../shared/model/object-model-store.ts';
 import { runDetection, type DetectionPorts } from '../../shared/pipeline/stages/detection.ts';
 import { resultStores, s3Client, sqsClient } from '../lib/clients.ts';
 import { detectConfigSchema, loadConfig } from '../lib/config.ts';
@@ -24,7 +24,7 @@ const results = resultStores(config, objects);
 /** Module scope: the model cache (by version) survives across warm invocations. */
 const ports: DetectionPorts = {
   objects,
-  models: new ModelStore(objects),
+  models: new ObjectModelStore(objects),
   runs: results.runs,
   findings: results.findings,
   explainQueue: new SqsQueue(sqs, config.EXPLAIN_QUEUE_URL),

@@ -3,7 +3,7 @@
  * queue), the ports of the nightly stage, and the shape of a per-source job message.
  */
 import { z } from 'zod';
-import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
+import { ObjectModelStore } from '../../shared/model/object-model-store.ts';
 import { NIGHTLY_STEPS, type NightlyPorts } from '../../shared/pipeline/stages/nightly.ts';
 import { resultStores, s3Client, sqsClient } from '../lib/clients.ts';
 import { loadConfig, nightlyConfigSchema } from '../lib/config.ts';
@@ -38,7 +38,7 @@ export const nightlyQueue = config.NIGHTLY_QUEUE_URL === undefined ? undefined :
 
 export const ports: NightlyPorts = {
   objects,
-  models: new ModelStore(objects),
+  models: new ObjectModelStore(objects),
   reader: results.reader,
   runs: results.runs,
   digests: results.digests,

@@ -7,7 +7,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LogsleuthError } from '../../shared/errors.ts';
-import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
+import { ObjectModelStore } from '../../shared/model/object-model-store.ts';
 import { runTraining, type TrainingPorts } from '../../shared/pipeline/stages/training.ts';
 import { resultStores, s3Client } from '../lib/clients.ts';
 import { loadConfig, trainConfigSchema } from '../lib/config.ts';
@@ -19,7 +19,7 @@ const config = loadConfig(trainConfigSchema);
 const objects = new S3ObjectStore(s3Client(config), config.BUCKET_NAME);
 const ports: TrainingPorts = {
   objects,
-  models: new ModelStore(objects),
+  models: new ObjectModelStore(objects),
   modelRegistry: resultStores(config, objects).modelRegistry,
 };
 const processor = new BatchProcessor(EventType.SQS);

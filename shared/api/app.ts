@@ -21,7 +21,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Anomaly } from '../detect/types.ts';
 import { LogsleuthError } from '../errors.ts';
-import { InvalidPageToken, type DigestReader, type ModelCatalog, type ResultReader } from '../ports.ts';
+import { InvalidPageToken, type DigestReader, type ModelCatalog, type ResultReader, type RunRecord } from '../ports.ts';
 import { CursorCodec, InvalidCursor } from './cursor.ts';
 
 export interface ApiDependencies {
@@ -104,28 +104,28 @@ export function createApi(deps: ApiDependencies): Hono {
   // where a run of another source is a 404. An IAM policy on /sources/<source>/* then covers a run's details.
   for (const scoped of [false, true]) {
     const base = scoped ? '/sources/:source/runs/:runId' : '/runs/:runId';
-    /** The run id, after checking (scoped routes only) that the run belongs to the source in the path. */
-    const runIdOf = async (c: Context): Promise<string> => {
+    /** The run id; on scoped routes also the run, checked to belong to the source in the path. */
+    const runOf = async (c: Context): Promise<{ id: string; run?: RunRecord }> => {
       const id = param(c, 'runId', runId);
-      if (!scoped) return id;
+      if (!scoped) return { id };
       const source = param(c, 'source', userText(256));
       const run = await deps.reader.getRun(id);
       // The same answer for another source's run as for no run: a scoped caller learns nothing of other sources.
       if (run?.source !== source) throw new ApiError(404, `no run ${id} in source ${source}`);
-      return id;
+      return { id, run };
     };
 
     app.get(base, async (c) => {
-      const id = await runIdOf(c);
+      const { id, run } = await runOf(c);
       query(c, noQuery);
-      return c.json(found(await deps.reader.getRun(id), `run ${id}`));
+      return c.json(run ?? found(await deps.reader.getRun(id), `run ${id}`));
     });
 
     app.get(`${base}/anomalies`, async (c) => {
-      const id = await runIdOf(c);
+      const { id, run } = await runOf(c);
       const q = query(c, anomaliesQuery);
       // An unknown run is a 404, not an empty list: a typo should not look like a quiet run.
-      found(await deps.reader.getRun(id), `run ${id}`);
+      if (!run) found(await deps.reader.getRun(id), `run ${id}`);
       const fingerprint = JSON.stringify(['anomalies', id, q.type ?? null, q.minScore ?? null]);
       const page = await deps.reader.pageAnomalies(id, {
         limit: q.limit, ...(q.cursor && { after: cursors.decode(fingerprint, q.cursor) }),
@@ -135,7 +135,7 @@ export function createApi(deps: ApiDependencies): Hono {
     });
 
     app.get(`${base}/anomalies/:anomalyId`, async (c) => {
-      const id = await runIdOf(c);
+      const { id } = await runOf(c);
       const aid = param(c, 'anomalyId', anomalyId);
       query(c, noQuery);
       const anomaly = found(await deps.reader.getAnomaly(id, aid), `anomaly ${aid} in run ${id}`);
@@ -148,7 +148,7 @@ export function createApi(deps: ApiDependencies): Hono {
     });
 
     app.get(`${base}/sessions/:sessionId`, async (c) => {
-      const id = await runIdOf(c);
+      const { id } = await runOf(c);
       // Any id the store holds (long ones are hashed in its keys) up to what fits in API Gateway's 10 KB request line and headers.
       const sid = param(c, 'sessionId', userText(4096));
       query(c, noQuery);

@@ -1,7 +1,7 @@
 /**
  * The record of trained models (which source, when, from what): written by training and the nightly
  * roll-forward, listed by the results API. The model artifacts themselves are the ModelStore's
- * (shared/pipeline/stages/model-store.ts).
+ * (shared/model/model-store.ts).
  */
 
 /** A model as listed: which source it is for, and where and when it came from. */

@@ -12,7 +12,7 @@ import type { ContinueDetectionMessage, SourceObject } from '../../shared/ports.
 import { Detector } from '../../shared/pipeline/detector.ts';
 import { checkpointBytes, checkpointLines, readCheckpoint } from '../../shared/pipeline/stages/checkpoint-stream.ts';
 import { runDetection, type DetectionJob, type DetectionOutcome, type DetectionPorts } from '../../shared/pipeline/stages/detection.ts';
-import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
+import { ObjectModelStore } from '../../shared/model/object-model-store.ts';
 import { gzip, sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
 
 /** Counts the bytes ingest gets from `logs/` objects, and how many reads were ranged. */
@@ -53,7 +53,7 @@ beforeAll(async () => {
   objects = new CountingObjectStore(s.emulators.s3, s.bucket);
   results = dynamoResultStores({ client: s.emulators.doc, tableName: s.table, overflow: objects });
   ports = {
-    objects, models: new ModelStore(objects), runs: results.runs, findings: results.findings,
+    objects, models: new ObjectModelStore(objects), runs: results.runs, findings: results.findings,
     explainQueue: { send: async () => undefined },
     followUps: { send: async (messages) => void followUps.push(...messages) },
   };

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib/dynamo/result-stores.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import { runDetection, type DetectionPorts } from '../../shared/pipeline/stages/detection.ts';
-import { ModelStore } from '../../shared/pipeline/stages/model-store.ts';
+import { ObjectModelStore } from '../../shared/model/object-model-store.ts';
 import { STUCK_REASON_PREFIX, type ContinueDetectionMessage } from '../../shared/ports.ts';
 import { drain, lambdaContext, sqsEvent, type SqsHandler } from '../support/lambda.ts';
 import { sampleLog, startScenario, type Scenario } from '../support/scenario.ts';
@@ -129,7 +129,7 @@ describe('one worker per run', () => {
     // A new model is rolled while the run is continuing; the chain then finishes.
     await s.upload('baseline/shop/more.jsonl', await sampleLog('clean'));
     await train();
-    const rolledTo = (await new ModelStore(objects).current('shop'))!.modelId;
+    const rolledTo = (await new ObjectModelStore(objects).current('shop'))!.modelId;
     expect(rolledTo).not.toBe(started!.modelId);
     await drainInShortInvocations();
     // The original event again: it finds the same run, DONE, so it is dropped.
@@ -143,7 +143,7 @@ describe('one worker per run', () => {
 
   it('resumes a RUNNING run whose lease expired with its recorded model, not the current one', async () => {
     const ports: DetectionPorts = {
-      objects, models: new ModelStore(objects), runs: results.runs, findings: results.findings,
+      objects, models: new ObjectModelStore(objects), runs: results.runs, findings: results.findings,
       explainQueue: { send: async () => undefined }, followUps: { send: async () => undefined },
     };
     await s.upload('logs/shop/crashed.jsonl', await sampleLog('incident'));
@@ -172,7 +172,7 @@ describe('one worker per run', () => {
 describe('a run the nightly job found stuck', () => {
   it('is reopened once by the retry that names it, and finished; a plain redelivery or a second retry leaves it alone', async () => {
     const ports: DetectionPorts = {
-      objects, models: new ModelStore(objects), runs: results.runs, findings: results.findings,
+      objects, models: new ObjectModelStore(objects), runs: results.runs, findings: results.findings,
       explainQueue: { send: async () => undefined }, followUps: { send: async () => undefined },
     };
     await s.upload('logs/shop/stuck.jsonl', await sampleLog('incident'));

@@ -10,7 +10,7 @@ import { dynamoResultStores, type DynamoResultStores } from '../../functions/lib
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
 import type { Context } from 'aws-lambda';
 import type { Anomaly } from '../../shared/detect/types.ts';
-import type { CurrentModel } from '../../shared/pipeline/stages/model-store.ts';
+import type { CurrentModel } from '../../shared/model/model-store.ts';
 import type { NightlyOutcome } from '../../shared/pipeline/stages/nightly.ts';
 import { drain, lambdaContext, type SqsHandler } from '../support/lambda.ts';
 import { startScenario, type Scenario } from '../support/scenario.ts';

@@ -24,7 +24,7 @@ import type {
 import { Detector, type DetectOptions } from '../detector.ts';
 import { checkpointBytes, checkpointLines, readCheckpoint } from './checkpoint-stream.ts';
 import { checkpointKey, classifyKey, isLogObjectKey, LOGS_PREFIX, runIdFor, sourceConfigKey } from './layout.ts';
-import type { CurrentModel, ModelStore } from './model-store.ts';
+import type { CurrentModel, ModelStore } from '../../model/model-store.ts';
 import { recordDetection, type RecordPorts } from './record.ts';
 import { carryInto, LineStarts, reportBefore, type ResumePoint } from './resume-point.ts';
 import { loadSourceConfig, parseSourceConfig, settingsOf, withIngestOptions, type LoadedSourceConfig } from './source-config.ts';

@@ -20,7 +20,7 @@
  * its bytes differ. Running twice for the same day changes nothing.
  */
 import type { DigestStore, JobQueue, ModelRegistry, ObjectStore, ResultReader, RunWriter } from '../../ports.ts';
-import type { ModelStore } from './model-store.ts';
+import type { ModelStore } from '../../model/model-store.ts';
 import { isLogObjectKey, LOGS_PREFIX, MODELS_PREFIX } from './layout.ts';
 import { writeDayDigest, type DigestOutcome } from './nightly-digest.ts';
 import { requeueMissed } from './nightly-requeue.ts';

@@ -10,7 +10,7 @@ import type { ModelRegistry, ObjectStore, SourceObject } from '../../ports.ts';
 import { trainModel, type TrainOptions } from '../train.ts';
 import { BASELINE_PREFIX, classifyKey, isLogObjectKey } from './layout.ts';
 import { recordPointer } from './model-history.ts';
-import type { ModelStore } from './model-store.ts';
+import type { ModelStore } from '../../model/model-store.ts';
 import { loadSourceConfig, settingsOf, withIngestOptions } from './source-config.ts';
 import { supersededBy } from './training-debounce.ts';
 
